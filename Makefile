@@ -1,0 +1,47 @@
+# The two commands a user needs: `make plan` and `make test`. Every target
+# creates or updates .venv by itself, so a fresh machine needs nothing by hand.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out
+
+.PHONY: plan test lint typecheck unit integration bench validate clean images-clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## The main job on the bundled sample data.
+plan: $(STAMP)
+	$(BIN)/lsg plan --out $(OUT)
+
+validate: $(STAMP)
+	$(BIN)/lsg validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check lsg_infra tests benchmarks
+	$(BIN)/ruff format --check lsg_infra tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -m "not integration"
+
+integration: $(STAMP)
+	$(BIN)/pytest -q -m integration
+
+## Lint, type checks and the whole test suite (integration tests included).
+test: lint typecheck
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
