@@ -1,0 +1,121 @@
+"""`lsg inventory ...`: list and show LSG inventories."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lsg_infra import api
+from lsg_infra.cli import output
+from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
+from lsg_infra.cli.output import Format
+from lsg_infra.model.inventory import AssetKind
+from lsg_infra.summary import inventory_detail, inventory_row
+
+app = typer.Typer(help="List and show LSG inventories.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(inventory: InventoryOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """One line per LSG: country, population, tier, staff and asset counts."""
+    inventories = api.load_inventories(inventory_paths(inventory))
+    rows = [inventory_row(inv) for inv in inventories]
+    if fmt is Format.json:
+        output.print_json(rows)
+        return
+    columns = ["id", "name", "country", "population", "tier", "employees", "sites", "assets"]
+    kinds = [k.value for k in AssetKind]
+    output.print_table(
+        f"{len(rows)} LSG(s)",
+        [*columns, "servers", "workstations"],
+        (
+            [r[c] for c in columns]
+            + [r["by_kind"].get(k, 0) for k in kinds[0:1]]
+            + [r["by_kind"].get("workstation", 0)]
+            for r in rows
+        ),
+        right=["population", "employees", "sites", "assets", "servers", "workstations"],
+    )
+
+
+@app.command("show")
+def show(
+    lsg: Annotated[str, typer.Argument(help="LSG id (rs-kikinda) or slug (kikinda).")],
+    inventory: InventoryOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Everything recorded for one LSG."""
+    [inv] = api.load_inventories(inventory_paths(inventory), only=[lsg])
+    detail = inventory_detail(inv)
+    if fmt is Format.json:
+        output.print_json(detail)
+        return
+    m = detail["municipality"]
+    output.console.print(
+        f"{m['name']} ({m.get('name_local') or ''}) {m['id']}, {m['country']}, "
+        f"{m.get('district') or ''}: population {m['population']:,}, "
+        f"{m['employees']} employees, {m['it_staff']} IT staff, "
+        f"{m['trained_staff']} trained; tier {detail['tier'] or '-'}",
+        markup=False,
+    )
+    output.print_table(
+        "Sites",
+        ["id", "name", "roles", "server room"],
+        ([s["id"], s["name"], ", ".join(s["roles"]), s["server_room"]] for s in detail["sites"]),
+    )
+    output.print_table(
+        "Links",
+        ["site", "kind", "provider", "down Mbit/s", "up Mbit/s", "redundant"],
+        (
+            [
+                li["site"],
+                li["kind"],
+                li["provider"],
+                li["down_mbps"],
+                li["up_mbps"],
+                li["redundant"],
+            ]
+            for li in detail["links"]
+        ),
+        right=["down Mbit/s", "up Mbit/s"],
+    )
+    output.print_table(
+        "Assets",
+        ["id", "kind", "site", "count", "purchased", "model", "os", "source"],
+        (
+            [
+                a.get("id"),
+                a["kind"],
+                a["site"],
+                a["count"],
+                str(a["purchased"]) if a.get("purchased") else None,
+                a.get("model"),
+                " ".join(
+                    filter(
+                        None, [(a.get("os") or {}).get("name"), (a.get("os") or {}).get("version")]
+                    )
+                )
+                or None,
+                a["source"],
+            ]
+            for a in detail["assets"]
+        ),
+        right=["count", "purchased"],
+    )
+    output.print_table(
+        "Software",
+        ["name", "category", "version"],
+        ([s["name"], s["category"], s.get("version")] for s in detail["software"]),
+    )
+    output.console.print(f"eServices: {', '.join(detail['services']) or '-'}", markup=False)
+    output.console.print(
+        "Controls: "
+        + (
+            ", ".join(
+                f"{k}={'yes' if c['in_place'] else 'no'}" for k, c in detail["controls"].items()
+            )
+            or "-"
+        ),
+        markup=False,
+    )

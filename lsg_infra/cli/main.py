@@ -1,0 +1,150 @@
+"""The `lsg` command: a thin typer layer over `lsg_infra.api`.
+
+Only this layer prints and picks exit codes: 0 success, 1 a run that found
+failures (hosts down, gaps when asked to fail on them), 2 bad input or usage,
+70 an internal error (a bug: the traceback goes to the debug log only).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lsg_infra import __version__, api
+from lsg_infra.cli import output
+from lsg_infra.cli.main_options import FormatOpt, inventory_paths
+from lsg_infra.cli.output import Format
+from lsg_infra.errors import InputError, LsgError
+from lsg_infra.sources.files import inventory_files
+
+log = logging.getLogger("lsg_infra")
+
+app = typer.Typer(
+    name="lsg",
+    help="ICT inventory, gap analysis, investment plans and provisioning for LSGs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        output.console.print(f"lsg-infra {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=version_callback, is_eager=True, help="Show version."),
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose or os.environ.get("LSG_DEBUG") else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Inventory files or folders. Default: ./inventory."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Check inventories: one line per problem with file and line; exit code 2 if any."""
+    targets = inventory_paths(paths)
+    files = inventory_files(targets)
+    with output.progress_bar("Validating", len(files)) as advance:
+        result = api.validate(targets, progress=advance)
+    if fmt is Format.json:
+        output.print_json(
+            {
+                "files": result.files,
+                "valid": len(result.inventories),
+                "problems": [
+                    {"file": p.file, "line": p.line, "where": p.where, "message": p.message}
+                    for p in sorted(result.problems)
+                ],
+            }
+        )
+        if result.problems:
+            raise typer.Exit(2)
+        return
+    if result.problems:
+        raise InputError(result.problems)
+    assets = sum(inv.asset_count() for inv in result.inventories)
+    output.error(
+        f"{result.files} file(s), {len(result.inventories)} LSG(s), {assets:,} asset(s): all valid"
+    )
+
+
+schema_app = typer.Typer(help="JSON Schemas for editors and other tools.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.command("inventory")
+def schema_inventory(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+) -> None:
+    """JSON Schema of an inventory file (for a YAML language server)."""
+    from lsg_infra.model.schema import inventory_schema
+    from lsg_infra.sinks import write_text_atomic
+
+    text = json.dumps(inventory_schema(), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(out, text)
+        output.error(f"wrote {out}")
+
+
+def _register_subcommands() -> None:
+    # Imported here so that each command group stays in its own module.
+    from lsg_infra.cli import inventory, sample
+
+    app.add_typer(inventory.app, name="inventory")
+    app.add_typer(sample.app, name="sample")
+    from lsg_infra.cli import plan
+
+    plan.register(app)
+
+
+_register_subcommands()
+
+
+def main() -> None:
+    """Entry point of the `lsg` console script."""
+    try:
+        app(standalone_mode=True)
+    except InputError as exc:
+        for problem in exc.problems:
+            output.error(str(problem))
+        n = len(exc.problems)
+        output.error(f"{n} problem{'s' if n != 1 else ''} found")
+        sys.exit(exc.exit_code)
+    except LsgError as exc:
+        output.error(f"error: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        output.error("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for --verbose
+        log.debug("internal error", exc_info=True)
+        output.error(
+            f"internal error: {type(exc).__name__}: {exc} (run with LSG_DEBUG=1 for details)"
+        )
+        if os.environ.get("LSG_DEBUG"):
+            raise
+        sys.exit(70)

@@ -1,0 +1,1 @@
+"""Sources: where inventories come from (YAML files, NetBox, SSH discovery)."""

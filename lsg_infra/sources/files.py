@@ -1,0 +1,255 @@
+"""Inventories from YAML files: `inventory/<country>/<slug>.yaml`, one LSG each.
+
+`load_inventories` reads every file, validates each into an `Inventory`, checks
+what one record says about another (site references, duplicate ids), and raises
+one `InputError` carrying every problem in every file, each with file and line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from lsg_infra.errors import InputError, Problem, UsageError
+from lsg_infra.model.inventory import AssetKind, Inventory, Record, SourceRef
+from lsg_infra.sources import yamlfile
+from lsg_infra.sources.messages import describe, did_you_mean
+from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
+
+COUNTRY_DIRS = {"rs": "RS", "me": "ME", "mk": "MK"}
+RECORD_LISTS = ("sites", "links", "assets", "software")
+ProgressFn = Callable[[Path], None]
+GENERATED_SUFFIX = ".discovered.yaml"
+"""Files that discovery writes beside an inventory; they are not inventories."""
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory if inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path.absolute()) if relative.startswith("..") else relative
+
+
+def inventory_files(paths: Iterable[Path]) -> list[Path]:
+    """Every inventory file under the given files or folders, sorted, without duplicates."""
+    found: dict[Path, None] = {}
+    for root in paths:
+        if not root.exists():
+            raise InputError([Problem(display_path(root), 0, "", "no such file or folder")])
+        for path in yamlfile.iter_yaml_files(root):
+            if not path.name.endswith(GENERATED_SUFFIX):
+                found[path.resolve()] = None
+    return sorted(found, key=lambda p: str(p))
+
+
+@dataclass
+class LoadResult:
+    inventories: list[Inventory] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+def load_inventory_file(path: Path) -> tuple[Inventory | None, list[Problem]]:
+    """One file into one Inventory, or the list of its problems."""
+    shown = display_path(path)
+    try:
+        doc = yamlfile.load(path, shown)
+    except YamlProblem as exc:
+        return None, [Problem(shown, exc.line, exc.where, exc.message)]
+    except OSError as exc:
+        return None, [Problem(shown, 0, "", f"cannot read: {exc.strerror}")]
+    if not isinstance(doc.data, dict):
+        return None, [Problem(shown, 1, "", "expected a mapping with 'municipality', 'sites', ...")]
+    try:
+        inventory = Inventory.model_validate(doc.data)
+    except ValidationError as exc:
+        yamlfile.reload_nodes(doc)
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            problems.append(
+                Problem(shown, doc.line_of(loc), format_path(loc), describe(error, Inventory))
+            )
+        return None, problems
+    _attach_sources(inventory, doc, shown)
+    problems = check_references(inventory, doc, shown) + _check_file_name(
+        inventory, path, doc, shown
+    )
+    return (inventory if not problems else None), problems
+
+
+def _attach_sources(inventory: Inventory, doc: Document, shown: str) -> None:
+    lines = doc.lines
+    _set_source(inventory, SourceRef(shown, 1))
+    _set_source(inventory.municipality, SourceRef(shown, lines.get(("municipality",), 1)))
+    for name in RECORD_LISTS:
+        for i, record in enumerate(getattr(inventory, name)):
+            _set_source(record, SourceRef(shown, lines.get((name, i), 0)))
+            os_ = getattr(record, "os", None)
+            if os_ is not None:
+                _set_source(os_, SourceRef(shown, lines.get((name, i, "os"), 0)))
+    controls_line = lines.get(("controls",), 0)
+    for key, control in inventory.controls.items():
+        _set_source(control, SourceRef(shown, lines.get(("controls", key), controls_line)))
+
+
+def _set_source(record: Record, source: SourceRef) -> None:
+    # Private attributes may be set on frozen models; this is the one place we do it.
+    record._source = source
+
+
+def check_references(inventory: Inventory, doc: Document, shown: str) -> list[Problem]:
+    """Duplicate ids and references to sites and assets that do not exist."""
+    problems: list[Problem] = []
+
+    def problem(path: tuple[str | int, ...], message: str) -> None:
+        yamlfile.reload_nodes(doc)
+        problems.append(Problem(shown, doc.line_of(path), format_path(path), message))
+
+    for name in RECORD_LISTS:
+        first: dict[str, int] = {}
+        for i, record in enumerate(getattr(inventory, name)):
+            rid = record.id
+            if rid is None:
+                continue
+            if rid in first:
+                line = doc.lines.get((name, first[rid]), 0)
+                problem((name, i, "id"), f"duplicate id '{rid}' (first used at line {line})")
+            else:
+                first[rid] = i
+    sites = inventory.site_ids()
+    asset_ids = {a.id: a for a in inventory.assets if a.id}
+    for name in ("links", "assets"):
+        for i, record in enumerate(getattr(inventory, name)):
+            if record.site not in sites:
+                problem(
+                    (name, i, "site"),
+                    f"unknown site '{record.site}'{did_you_mean(record.site, sites)}; "
+                    f"expected one of: {', '.join(sorted(sites))}",
+                )
+    for i, asset in enumerate(inventory.assets):
+        if asset.host is not None:
+            host = asset_ids.get(asset.host)
+            if host is None:
+                problem(
+                    ("assets", i, "host"),
+                    f"unknown asset '{asset.host}'{did_you_mean(asset.host, asset_ids)}; "
+                    "expected the id of a server",
+                )
+            elif host.kind is not AssetKind.SERVER:
+                problem(
+                    ("assets", i, "host"),
+                    f"'{asset.host}' is a {host.kind.value}; a virtual machine runs on a server",
+                )
+    for i, sw in enumerate(inventory.software):
+        if sw.on is not None and sw.on not in asset_ids:
+            problem(
+                ("software", i, "on"),
+                f"unknown asset '{sw.on}'{did_you_mean(sw.on, asset_ids)}",
+            )
+    return problems
+
+
+def _check_file_name(inventory: Inventory, path: Path, doc: Document, shown: str) -> list[Problem]:
+    """inventory/rs/kikinda.yaml must hold rs-kikinda, a Serbian LSG."""
+    m = inventory.municipality
+    problems: list[Problem] = []
+    line = doc.lines.get(("municipality",), 1)
+    prefix = m.id[:2].upper()
+    if prefix != m.country:
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "municipality.country",
+                f"'{m.country}' does not match the id's country code '{m.id[:2]}'",
+            )
+        )
+    stem = path.name.rsplit(".", 1)[0]
+    if stem not in (m.id, m.id[3:]):
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "municipality.id",
+                f"'{m.id}' does not match the file name; expected '{m.id[:3]}{stem}' "
+                f"or rename the file to {m.id[3:]}.yaml",
+            )
+        )
+    folder = COUNTRY_DIRS.get(path.parent.name)
+    if folder is not None and folder != m.country:
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "municipality.country",
+                f"'{m.country}' is in folder {path.parent.name}/; expected {folder}",
+            )
+        )
+    return problems
+
+
+def load_inventories(
+    paths: Sequence[Path],
+    *,
+    only: Sequence[str] = (),
+    progress: ProgressFn | None = None,
+) -> LoadResult:
+    """Load every inventory under `paths`; `only` keeps the LSGs with those ids or slugs.
+
+    Never raises for bad input: problems are collected in the result, so that one
+    run reports everything. `require_valid` turns them into an InputError.
+    """
+    files = inventory_files(paths)
+    result = LoadResult(files=len(files))
+    wanted = set(only)
+    seen: dict[str, str] = {}
+    for path in files:
+        if wanted and not (wanted & {path.stem, _id_guess(path)}):
+            continue
+        inventory, problems = load_inventory_file(path)
+        result.problems.extend(problems)
+        if progress is not None:
+            progress(path)
+        if inventory is None:
+            continue
+        src = inventory.municipality.source
+        if inventory.id in seen:
+            result.problems.append(
+                Problem(
+                    src.file if src else display_path(path),
+                    src.line if src else 0,
+                    "municipality.id",
+                    f"duplicate LSG id '{inventory.id}' (also in {seen[inventory.id]})",
+                )
+            )
+            continue
+        seen[inventory.id] = display_path(path)
+        result.inventories.append(inventory)
+    if wanted:
+        found = {i.id for i in result.inventories} | {i.id[3:] for i in result.inventories}
+        missing = sorted(w for w in wanted if w not in found)
+        if missing and not result.problems:
+            raise UsageError(
+                f"no inventory for {', '.join(missing)} under {', '.join(map(str, paths))}"
+            )
+    result.inventories.sort(key=lambda inv: inv.id)
+    return result
+
+
+def _id_guess(path: Path) -> str:
+    country = path.parent.name
+    return f"{country}-{path.stem}" if country in COUNTRY_DIRS else path.stem
+
+
+def require_valid(result: LoadResult) -> list[Inventory]:
+    """The inventories, or InputError with every problem."""
+    if result.problems:
+        raise InputError(result.problems)
+    return result.inventories
