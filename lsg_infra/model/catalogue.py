@@ -1,0 +1,66 @@
+"""The price catalogue: what can be bought to close a gap, and at what indicative price.
+
+Prices are indicative, in EUR excluding VAT, with the year they were set; they are
+meant to be replaced by framework-agreement prices. A user's own catalogue file
+overrides items by id (`Catalogue.merged`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+CpvCode = Annotated[str, StringConstraints(pattern=r"^\d{8}-\d$")]
+
+
+class Billing(StrEnum):
+    ONE_OFF = "one-off"  # CAPEX: bought once, lasts `lifetime_years`
+    MONTHLY = "monthly"  # OPEX: connectivity, cloud services
+    YEARLY = "yearly"  # OPEX: licences, support contracts, training per year
+
+
+class CatalogueItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: ItemId
+    description: str = Field(min_length=1, max_length=300)
+    description_local: str | None = Field(default=None, max_length=300)
+    unit: str = Field(min_length=1, max_length=40, description="piece, licence, Mbit/s, day...")
+    cpv: CpvCode = Field(description="CPV code, e.g. 30213000-5 (personal computers).")
+    unit_price_eur: Annotated[Decimal, Field(ge=0, le=10_000_000, decimal_places=2)]
+    price_year: Annotated[int, Field(ge=2015, le=2100)]
+    billing: Billing = Billing.ONE_OFF
+    lifetime_years: Annotated[int, Field(ge=1, le=30)] = Field(
+        default=5, description="For one-off items: replaced after this many years (TCO)."
+    )
+    category: str = Field(default="hardware", max_length=40, description="Report grouping.")
+    notes: str | None = Field(default=None, max_length=1000)
+
+
+class Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    disclaimer: str = Field(
+        default="Indicative prices; replace them with framework-agreement prices.",
+        max_length=1000,
+    )
+    currency: str = Field(default="EUR", pattern=r"^EUR$")
+    items: tuple[CatalogueItem, ...]
+    _by_id: dict[str, CatalogueItem] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object, /) -> None:
+        self._by_id = {item.id: item for item in self.items}
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._by_id
+
+    def item(self, item_id: str) -> CatalogueItem:
+        return self._by_id[item_id]
+
+    def merged(self, override: Catalogue) -> Catalogue:
+        """This catalogue with `override`'s items replacing ours by id (new ids are added)."""
+        replaced = {item.id: item for item in override.items}
+        kept = [replaced.pop(item.id, item) for item in self.items]
+        return Catalogue(disclaimer=override.disclaimer, items=(*kept, *replaced.values()))
