@@ -1,0 +1,389 @@
+"""Costing: gaps x price catalogue -> a costed, prioritised, phased investment plan.
+
+Pure: no I/O, no printing, no clock (the reference date comes in as an argument).
+The same inputs always give the same plan, line for line.
+
+Rules a planner can check by hand:
+- quantity = shortfall x remedy.per_unit + remedy.fixed, rounded up to whole units;
+- net = quantity x unit price, rounded half-up to cents; VAT = net x rate, rounded;
+  gross = net + VAT; recurring items are costed per year (monthly x 12);
+- total cost of ownership over N years = one-off gross x purchases within N years
+  (an item is bought again when its lifetime ends inside the horizon)
+  + yearly gross x N;
+- local currency = EUR x the country's rate, rounded to cents;
+- with a budget, gaps are funded whole, most urgent first (severity, then unsupported
+  software and absent controls, then priority), each in the earliest year whose
+  remaining budget covers its one-off cost and first year of recurring cost, with the
+  recurring cost also reserved in every later year of the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from lsg_infra.model.catalogue import Billing, Catalogue
+from lsg_infra.model.gap import SEVERITY_RANK, Gap, GapKind
+from lsg_infra.model.plan import (
+    CountryRates,
+    Lot,
+    Plan,
+    ProcurementLine,
+    Rollup,
+    Totals,
+    YearBudget,
+)
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+# Within one severity, these kinds go first: unsupported software is an open door,
+# an absent security control is a legal obligation.
+KIND_URGENCY: dict[GapKind, int] = {GapKind.UNSUPPORTED: 0, GapKind.ABSENT_CONTROL: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class LsgInfo:
+    """What costing needs to know about an LSG besides its gaps."""
+
+    id: str
+    name: str
+    country: str
+    district: str | None = None
+
+
+class CostingError(ValueError):
+    """A gap names a catalogue item or a country that the data does not have."""
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def whole_units(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1), rounding=ROUND_CEILING)
+
+
+def urgency(gap: Gap) -> tuple[int, int, int, str, str, str]:
+    """Sort key: most urgent first, then a stable order by LSG, requirement and site."""
+    return (
+        SEVERITY_RANK[gap.severity],
+        KIND_URGENCY.get(gap.kind, 1),
+        gap.priority,
+        gap.lsg,
+        gap.requirement,
+        gap.site or "",
+    )
+
+
+def cost_gap(
+    gap: Gap,
+    lsg: LsgInfo,
+    catalogue: Catalogue,
+    rates: CountryRates,
+    horizon_years: int,
+) -> list[ProcurementLine]:
+    """The procurement lines that close one gap (line numbers are set later)."""
+    lines = []
+    for remedy in gap.remedies:
+        if remedy.item not in catalogue:
+            raise CostingError(
+                f"requirement '{gap.requirement}' names catalogue item '{remedy.item}', "
+                "which the catalogue does not have"
+            )
+        item = catalogue.item(remedy.item)
+        quantity = whole_units(remedy.quantity(gap.shortfall))
+        if quantity <= 0:
+            continue
+        periods = Decimal(12) if item.billing is Billing.MONTHLY else Decimal(1)
+        net = money(quantity * item.unit_price_eur * periods)
+        vat_pct = rates.vat_for(item.category)
+        vat = money(net * vat_pct / HUNDRED)
+        gross = net + vat
+        if item.billing is Billing.ONE_OFF:
+            purchases = math.ceil(horizon_years / item.lifetime_years)
+            capex, opex = gross, ZERO
+            tco = gross * purchases
+        else:
+            capex, opex = ZERO, gross
+            tco = gross * horizon_years
+        lines.append(
+            ProcurementLine(
+                line=0,
+                lsg=lsg.id,
+                lsg_name=lsg.name,
+                country=lsg.country,
+                district=lsg.district,
+                requirement=gap.requirement,
+                family=gap.family,
+                gap_kind=gap.kind,
+                severity=gap.severity,
+                priority=gap.priority,
+                reason=gap.reason,
+                site=gap.site,
+                item=item.id,
+                description=item.description,
+                description_local=item.description_local,
+                category=item.category,
+                cpv=item.cpv,
+                unit=item.unit,
+                billing=item.billing,
+                quantity=quantity,
+                unit_price_eur=item.unit_price_eur,
+                price_year=item.price_year,
+                net_eur=net,
+                vat_pct=vat_pct,
+                vat_eur=vat,
+                gross_eur=gross,
+                capex_gross_eur=capex,
+                opex_gross_eur_per_year=opex,
+                tco_gross_eur=tco,
+                currency=rates.currency,
+                gross_local=money(gross * rates.rate_per_eur),
+                tco_gross_local=money(tco * rates.rate_per_eur),
+            )
+        )
+    return lines
+
+
+def _fund(
+    packages: list[list[ProcurementLine]],
+    years: Sequence[int],
+    budget: Decimal | None,
+) -> tuple[list[list[ProcurementLine]], dict[int, Decimal]]:
+    """Assign each package (the lines of one gap) to a year, or mark it unfunded."""
+    spent = dict.fromkeys(years, ZERO)
+    if budget is None:
+        first = years[0]
+        for package in packages:
+            spent[first] += sum(
+                (ln.capex_gross_eur + ln.opex_gross_eur_per_year for ln in package), ZERO
+            )
+            for later in years[1:]:
+                spent[later] += sum((ln.opex_gross_eur_per_year for ln in package), ZERO)
+        return [[ln.model_copy(update={"year": first}) for ln in p] for p in packages], spent
+    per_year = money(budget / len(years))
+    out = []
+    for package in packages:
+        capex = sum((ln.capex_gross_eur for ln in package), ZERO)
+        opex = sum((ln.opex_gross_eur_per_year for ln in package), ZERO)
+        chosen = None
+        for i, year in enumerate(years):
+            fits_now = spent[year] + capex + opex <= per_year
+            fits_later = all(spent[y] + opex <= per_year for y in years[i + 1 :])
+            if fits_now and fits_later:
+                chosen = i
+                break
+        if chosen is None:
+            if capex + opex > per_year:
+                why = (
+                    f"costs {capex + opex:,.2f} EUR in its first year, more than a year's "
+                    f"budget of {per_year:,.2f} EUR"
+                )
+            else:
+                why = "the budget of every year is already taken by more urgent gaps"
+            out.append(
+                [ln.model_copy(update={"funded": False, "unfunded_reason": why}) for ln in package]
+            )
+            continue
+        year = years[chosen]
+        spent[year] += capex + opex
+        for later in years[chosen + 1 :]:
+            spent[later] += opex
+        out.append([ln.model_copy(update={"year": year}) for ln in package])
+    return out, spent
+
+
+def totals(lines: Iterable[ProcurementLine]) -> Totals:
+    capex_net = capex_gross = opex_net = opex_gross = tco = funded = unfunded = ZERO
+    n = 0
+    for ln in lines:
+        n += 1
+        if ln.billing is Billing.ONE_OFF:
+            capex_net += ln.net_eur
+            capex_gross += ln.gross_eur
+        else:
+            opex_net += ln.net_eur
+            opex_gross += ln.gross_eur
+        tco += ln.tco_gross_eur
+        if ln.funded:
+            funded += ln.gross_eur
+        else:
+            unfunded += ln.gross_eur
+    return Totals(
+        lines=n,
+        capex_net_eur=capex_net,
+        capex_gross_eur=capex_gross,
+        opex_net_eur_per_year=opex_net,
+        opex_gross_eur_per_year=opex_gross,
+        tco_gross_eur=tco,
+        funded_gross_eur=funded,
+        unfunded_gross_eur=unfunded,
+    )
+
+
+def build_plan(
+    gaps: Sequence[Gap],
+    lsgs: Mapping[str, LsgInfo],
+    catalogue: Catalogue,
+    rates: Mapping[str, CountryRates],
+    *,
+    today: dt.date,
+    years: Sequence[int],
+    horizon_years: int = 5,
+    budget_gross_eur: Decimal | None = None,
+    cpv_names: Mapping[str, str] | None = None,
+    compliance_pct: Mapping[str, Decimal] | None = None,
+) -> Plan:
+    """The whole plan for the given gaps.
+
+    >>> plan.lines[0].gross_eur, plan.rollups[-1].totals.tco_gross_eur  # doctest: +SKIP
+    (Decimal('840.00'), Decimal('1234567.89'))
+    """
+    if not years:
+        raise CostingError("a plan needs at least one budget year")
+    if budget_gross_eur is not None and budget_gross_eur < 0:
+        raise CostingError("the budget cannot be negative")
+    packages = []
+    for gap in sorted(gaps, key=urgency):
+        lsg = lsgs.get(gap.lsg)
+        if lsg is None:
+            raise CostingError(f"gap for unknown LSG '{gap.lsg}'")
+        country = rates.get(lsg.country)
+        if country is None:
+            raise CostingError(f"no VAT and exchange rate for country '{lsg.country}'")
+        package = cost_gap(gap, lsg, catalogue, country, horizon_years)
+        if package:
+            packages.append(package)
+    funded, spent = _fund(packages, list(years), budget_gross_eur)
+    lines = [
+        ln.model_copy(update={"line": i})
+        for i, ln in enumerate((ln for package in funded for ln in package), start=1)
+    ]
+    per_year = money(budget_gross_eur / len(years)) if budget_gross_eur is not None else None
+    return Plan(
+        generated_for=today,
+        horizon_years=horizon_years,
+        years=list(years),
+        budget_gross_eur=budget_gross_eur,
+        catalogue_disclaimer=catalogue.disclaimer,
+        rates=dict(sorted(rates.items())),
+        gaps=sorted(gaps, key=urgency),
+        lines=lines,
+        rollups=rollups(lines, lsgs, rates, gaps, compliance_pct or {}),
+        lots=lots(lines, cpv_names or {}),
+        budget_by_year=[
+            YearBudget(year=y, budget_gross_eur=per_year, spent_gross_eur=spent[y]) for y in years
+        ],
+    )
+
+
+def rollups(
+    lines: Sequence[ProcurementLine],
+    lsgs: Mapping[str, LsgInfo],
+    rates: Mapping[str, CountryRates],
+    gaps: Sequence[Gap],
+    compliance_pct: Mapping[str, Decimal],
+) -> list[Rollup]:
+    """Totals by LSG (every LSG, even one without gaps), district, country and programme."""
+    by_lsg: dict[str, list[ProcurementLine]] = defaultdict(list)
+    for ln in lines:
+        by_lsg[ln.lsg].append(ln)
+    gap_count: dict[str, int] = defaultdict(int)
+    for gap in gaps:
+        gap_count[gap.lsg] += 1
+    out = []
+
+    def local(total: Totals, country: str) -> Decimal:
+        return money(total.tco_gross_eur * rates[country].rate_per_eur)
+
+    for lsg_id in sorted(lsgs):
+        info = lsgs[lsg_id]
+        t = totals(by_lsg.get(lsg_id, []))
+        out.append(
+            Rollup(
+                level="lsg",
+                key=lsg_id,
+                name=info.name,
+                country=info.country,
+                currency=rates[info.country].currency if info.country in rates else None,
+                totals=t,
+                tco_gross_local=local(t, info.country) if info.country in rates else None,
+                gaps=gap_count[lsg_id],
+                compliance_pct=compliance_pct.get(lsg_id),
+            )
+        )
+    districts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    countries: dict[str, list[str]] = defaultdict(list)
+    for info in lsgs.values():
+        districts[(info.country, info.district or "-")].append(info.id)
+        countries[info.country].append(info.id)
+    for (country, district), members in sorted(districts.items()):
+        t = totals(ln for m in members for ln in by_lsg.get(m, []))
+        out.append(
+            Rollup(
+                level="district",
+                key=f"{country}/{district}",
+                name=district,
+                country=country,
+                currency=rates[country].currency if country in rates else None,
+                totals=t,
+                tco_gross_local=local(t, country) if country in rates else None,
+                gaps=sum(gap_count[m] for m in members),
+            )
+        )
+    for country, members in sorted(countries.items()):
+        t = totals(ln for m in members for ln in by_lsg.get(m, []))
+        out.append(
+            Rollup(
+                level="country",
+                key=country,
+                name=rates[country].name if country in rates else country,
+                country=country,
+                currency=rates[country].currency if country in rates else None,
+                totals=t,
+                tco_gross_local=local(t, country) if country in rates else None,
+                gaps=sum(gap_count[m] for m in members),
+            )
+        )
+    out.append(
+        Rollup(
+            level="programme",
+            key="programme",
+            name="Whole programme",
+            currency="EUR",
+            totals=totals(lines),
+            gaps=len(gaps),
+        )
+    )
+    return out
+
+
+def lots(lines: Sequence[ProcurementLine], cpv_names: Mapping[str, str]) -> list[Lot]:
+    """Tender lots: one per country and CPV code, in a stable order."""
+    groups: dict[tuple[str, str], list[ProcurementLine]] = defaultdict(list)
+    for ln in lines:
+        groups[(ln.country, ln.cpv)].append(ln)
+    out = []
+    for n, ((country, cpv), members) in enumerate(sorted(groups.items()), start=1):
+        quantity: dict[str, Decimal] = defaultdict(Decimal)
+        for ln in members:
+            quantity[ln.item] += ln.quantity
+        out.append(
+            Lot(
+                id=f"{country}-LOT-{n:02d}",
+                country=country,
+                cpv=cpv,
+                cpv_description=cpv_names.get(cpv, ""),
+                items=sorted(quantity),
+                lsgs=sorted({ln.lsg for ln in members}),
+                quantity_by_item=dict(sorted(quantity.items())),
+                totals=totals(members),
+            )
+        )
+    return out

@@ -1,0 +1,145 @@
+"""The investment plan: costed procurement lines, phasing, roll-ups and tender lots.
+
+`plan.json` is this model dumped as JSON; its schema is `lsg schema plan`
+(docs/plan.schema.json). Money is Decimal, rounded half-up to cents per line;
+totals are sums of rounded lines, so every figure in every output adds up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from lsg_infra.model.catalogue import Billing
+from lsg_infra.model.gap import Family, Gap, GapKind, Severity
+
+PLAN_SCHEMA_VERSION = "1.0"
+
+# Decimals go to JSON as strings ("1234.50") so that no reader loses a cent to floats.
+Money = Annotated[Decimal, PlainSerializer(lambda d: f"{d:.2f}", return_type=str, when_used="json")]
+Quantity = Annotated[Decimal, PlainSerializer(lambda d: str(d), return_type=str, when_used="json")]
+
+
+class CountryRates(BaseModel):
+    """VAT and exchange rate for one country (blueprints/countries.yaml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    rate_per_eur: Annotated[Decimal, Field(gt=0, le=100_000)]
+    rate_date: dt.date
+    vat_pct: Annotated[Decimal, Field(ge=0, le=50)]
+    vat_pct_by_category: dict[str, Annotated[Decimal, Field(ge=0, le=50)]] = Field(
+        default_factory=dict
+    )
+
+    def vat_for(self, category: str) -> Decimal:
+        return self.vat_pct_by_category.get(category, self.vat_pct)
+
+
+class ProcurementLine(BaseModel):
+    """One catalogue item to buy for one gap of one LSG."""
+
+    model_config = ConfigDict(frozen=True)
+    line: int = Field(description="Stable line number in the plan (1-based).")
+    lsg: str
+    lsg_name: str
+    country: str
+    district: str | None
+    requirement: str
+    family: Family
+    gap_kind: GapKind
+    severity: Severity
+    priority: int
+    reason: str
+    site: str | None = None
+    item: str
+    description: str
+    description_local: str | None = None
+    category: str
+    cpv: str
+    unit: str
+    billing: Billing
+    quantity: Quantity
+    unit_price_eur: Money
+    price_year: int
+    net_eur: Money = Field(description="quantity x unit price; per year for recurring items.")
+    vat_pct: Quantity
+    vat_eur: Money
+    gross_eur: Money
+    capex_gross_eur: Money = Field(description="One-off cost including VAT (0 if recurring).")
+    opex_gross_eur_per_year: Money = Field(description="Recurring cost per year including VAT.")
+    tco_gross_eur: Money = Field(description="Total cost over the plan's horizon, VAT included.")
+    currency: str
+    gross_local: Money = Field(description="gross_eur in the local currency.")
+    tco_gross_local: Money
+    year: int | None = Field(default=None, description="Budget year it is funded in.")
+    funded: bool = True
+    unfunded_reason: str | None = None
+
+
+class Totals(BaseModel):
+    """Sums over a set of lines (an LSG, a district, a country, a lot, the programme)."""
+
+    model_config = ConfigDict(frozen=True)
+    lines: int = 0
+    capex_net_eur: Money = Decimal("0.00")
+    capex_gross_eur: Money = Decimal("0.00")
+    opex_net_eur_per_year: Money = Decimal("0.00")
+    opex_gross_eur_per_year: Money = Decimal("0.00")
+    tco_gross_eur: Money = Decimal("0.00")
+    funded_gross_eur: Money = Decimal("0.00")
+    unfunded_gross_eur: Money = Decimal("0.00")
+
+
+class Rollup(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    level: Literal["lsg", "district", "country", "programme"]
+    key: str
+    name: str
+    country: str | None = None
+    currency: str | None = None
+    totals: Totals
+    tco_gross_local: Money | None = None
+    gaps: int = 0
+    compliance_pct: Quantity | None = None
+
+
+class Lot(BaseModel):
+    """A tender lot: every line of one country with the same CPV code."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    country: str
+    cpv: str
+    cpv_description: str
+    items: list[str]
+    lsgs: list[str]
+    quantity_by_item: dict[str, Quantity]
+    totals: Totals
+
+
+class YearBudget(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    year: int
+    budget_gross_eur: Money | None
+    spent_gross_eur: Money
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    schema_version: str = PLAN_SCHEMA_VERSION
+    generated_for: dt.date = Field(description="Reference date of the analysis.")
+    horizon_years: int = Field(description="Years of total cost of ownership.")
+    years: list[int]
+    budget_gross_eur: Money | None = None
+    catalogue_disclaimer: str
+    rates: dict[str, CountryRates]
+    gaps: list[Gap] = Field(description="Every gap, costed or not, most urgent first.")
+    lines: list[ProcurementLine]
+    rollups: list[Rollup]
+    lots: list[Lot]
+    budget_by_year: list[YearBudget]

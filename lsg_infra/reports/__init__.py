@@ -1,0 +1,25 @@
+"""Sinks for the plan: plan.json, procurement.csv, procurement.xlsx, report.html.
+
+Every writer takes a `Plan` and a path, writes atomically, and treats every piece
+of text as untrusted (inventory names travel all the way to these files).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsg_infra.model.plan import Plan
+
+OUTPUTS = ("plan.json", "procurement.csv", "procurement.xlsx", "report.html")
+
+
+def write_all(plan: Plan, out_dir: Path) -> list[Path]:
+    """Write every output into `out_dir`; return their paths."""
+    from lsg_infra.reports import csvfile, html, jsonfile, xlsx
+
+    paths = [out_dir / name for name in OUTPUTS]
+    jsonfile.write(plan, paths[0])
+    csvfile.write(plan, paths[1])
+    xlsx.write(plan, paths[2])
+    html.write(plan, paths[3])
+    return paths

@@ -1,0 +1,46 @@
+"""Derived views of a plan shared by the spreadsheet and the HTML report (pure)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from lsg_infra.model.plan import Plan, ProcurementLine, Rollup
+
+
+def by_category(plan: Plan) -> list[tuple[str, Decimal]]:
+    """Gross total cost of ownership per catalogue category, largest first."""
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for line in plan.lines:
+        sums[line.category] += line.tco_gross_eur
+    return sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def rollups(plan: Plan, level: str) -> list[Rollup]:
+    return [r for r in plan.rollups if r.level == level]
+
+
+def programme(plan: Plan) -> Rollup:
+    return rollups(plan, "programme")[0]
+
+
+def lines_by_lsg(plan: Plan) -> dict[str, list[ProcurementLine]]:
+    out: dict[str, list[ProcurementLine]] = defaultdict(list)
+    for line in plan.lines:
+        out[line.lsg].append(line)
+    return out
+
+
+def sheet_names(keys: list[str]) -> dict[str, str]:
+    """Excel sheet names (at most 31 characters, no []:*?/\\), unique."""
+    out: dict[str, str] = {}
+    used: set[str] = {"Summary", "Lots", "Procurement", "Unfunded"}
+    for key in keys:
+        base = "".join("_" if c in "[]:*?/\\" else c for c in key)[:31] or "LSG"
+        name, n = base, 2
+        while name.lower() in {u.lower() for u in used}:
+            suffix = f"~{n}"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        used.add(name)
+        out[key] = name
+    return out

@@ -1,0 +1,271 @@
+"""procurement.xlsx: summary with native Excel charts, lots, all lines, one sheet per LSG.
+
+Written with openpyxl in write-only mode (streaming: constant memory for 250 LSGs).
+Money cells are numbers with a money format; every text cell is neutralised so that
+no cell is ever a formula. Header rows are frozen and filtered.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from lsg_infra.model.plan import Plan, ProcurementLine, Totals
+from lsg_infra.reports import views
+from lsg_infra.reports.safety import neutralise
+from lsg_infra.sinks import write_bytes_atomic
+
+MONEY = '#,##0.00 "EUR"'
+NUMBER = "#,##0.##"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+TITLE_FONT = Font(bold=True, size=14)
+
+LINE_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    # (header, field, width)
+    ("Line", "line", 6),
+    ("LSG", "lsg", 18),
+    ("Municipality", "lsg_name", 20),
+    ("Country", "country", 8),
+    ("Requirement", "requirement", 26),
+    ("Gap", "gap_kind", 14),
+    ("Severity", "severity", 10),
+    ("Priority", "priority", 8),
+    ("Item", "item", 24),
+    ("Description", "description", 40),
+    ("CPV", "cpv", 12),
+    ("Unit", "unit", 10),
+    ("Billing", "billing", 9),
+    ("Quantity", "quantity", 10),
+    ("Unit price (EUR)", "unit_price_eur", 14),
+    ("Net (EUR)", "net_eur", 14),
+    ("VAT %", "vat_pct", 7),
+    ("VAT (EUR)", "vat_eur", 13),
+    ("Gross (EUR)", "gross_eur", 14),
+    ("TCO gross (EUR)", "tco_gross_eur", 15),
+    ("Currency", "currency", 9),
+    ("Gross (local)", "gross_local", 16),
+    ("Year", "year", 7),
+    ("Funded", "funded", 8),
+    ("Why unfunded", "unfunded_reason", 40),
+    ("Reason", "reason", 60),
+)
+MONEY_FIELDS = {"unit_price_eur", "net_eur", "vat_eur", "gross_eur", "tco_gross_eur"}
+
+
+def _cell(
+    ws: WriteOnlyWorksheet, value: Any, fmt: str | None = None, **style: Any
+) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = neutralise(value)
+    elif isinstance(value, bool):
+        value = "yes" if value else "no"
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text
+    if fmt:
+        cell.number_format = fmt
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def _header(ws: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCell]:
+    return [_cell(ws, n, font=HEADER_FONT, fill=HEADER_FILL) for n in names]
+
+
+def _line_sheet(wb: Workbook, title: str, lines: Sequence[ProcurementLine]) -> None:
+    ws = wb.create_sheet(title)
+    for i, (_, _, width) in enumerate(LINE_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(LINE_COLUMNS))}{max(1, len(lines)) + 1}"
+    ws.append(_header(ws, [h for h, _, _ in LINE_COLUMNS]))
+    for line in lines:
+        row = []
+        for _, field, _ in LINE_COLUMNS:
+            value = getattr(line, field)
+            if hasattr(value, "value"):  # enums
+                value = value.value
+            fmt = (
+                MONEY if field in MONEY_FIELDS else (NUMBER if isinstance(value, Decimal) else None)
+            )
+            row.append(_cell(ws, value, fmt))
+        ws.append(row)
+
+
+TOTAL_COLUMNS = (
+    ("CAPEX net (EUR)", "capex_net_eur"),
+    ("CAPEX gross (EUR)", "capex_gross_eur"),
+    ("OPEX gross per year (EUR)", "opex_gross_eur_per_year"),
+    ("TCO gross (EUR)", "tco_gross_eur"),
+    ("Funded gross (EUR)", "funded_gross_eur"),
+    ("Unfunded gross (EUR)", "unfunded_gross_eur"),
+)
+
+
+def _totals_cells(ws: WriteOnlyWorksheet, t: Totals) -> list[WriteOnlyCell]:
+    return [_cell(ws, getattr(t, f), MONEY) for _, f in TOTAL_COLUMNS]
+
+
+def _summary(wb: Workbook, plan: Plan) -> None:
+    ws = wb.create_sheet("Summary")
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 22
+    for col in "CDEFGHIJ":
+        ws.column_dimensions[col].width = 20
+    ws.freeze_panes = "A6"
+    ws.append([_cell(ws, "Investment plan for local self-governments", font=TITLE_FONT)])
+    ws.append([_cell(ws, plan.catalogue_disclaimer)])
+    budget = f"{plan.budget_gross_eur:,.2f} EUR" if plan.budget_gross_eur is not None else "none"
+    ws.append(
+        [
+            _cell(
+                ws,
+                f"Years {plan.years[0]}-{plan.years[-1]}; TCO over {plan.horizon_years} years; "
+                f"budget {budget}; reference date {plan.generated_for.isoformat()}",
+            )
+        ]
+    )
+    ws.append([])
+    ws.append(_header(ws, ["Level", "Name", "Gaps", *[h for h, _ in TOTAL_COLUMNS]]))
+    order = [
+        *views.rollups(plan, "programme"),
+        *views.rollups(plan, "country"),
+        *views.rollups(plan, "lsg"),
+    ]
+    for r in order:
+        ws.append(
+            [_cell(ws, r.level), _cell(ws, r.name), _cell(ws, r.gaps), *_totals_cells(ws, r.totals)]
+        )
+    first_lsg_row = 6 + len(views.rollups(plan, "programme")) + len(views.rollups(plan, "country"))
+    last_lsg_row = 5 + len(order)
+
+    # Category table beside, for the category chart.
+    categories = views.by_category(plan)
+    cat_top = last_lsg_row + 3
+    ws.append([])
+    ws.append([])
+    ws.append(_header(ws, ["Category", "TCO gross (EUR)"]))
+    for name, value in categories:
+        ws.append([_cell(ws, name), _cell(ws, value, MONEY)])
+    years_top = cat_top + len(categories) + 3
+    ws.append([])
+    ws.append([])
+    ws.append(_header(ws, ["Year", "Spent gross (EUR)", "Budget gross (EUR)"]))
+    for yb in plan.budget_by_year:
+        ws.append(
+            [
+                _cell(ws, yb.year),
+                _cell(ws, yb.spent_gross_eur, MONEY),
+                _cell(ws, yb.budget_gross_eur, MONEY),
+            ]
+        )
+
+    if last_lsg_row >= first_lsg_row:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Total cost of ownership by LSG (EUR, gross)"
+        chart.y_axis.title = "EUR"
+        data = Reference(ws, min_col=7, min_row=first_lsg_row, max_row=last_lsg_row)
+        labels = Reference(ws, min_col=2, min_row=first_lsg_row, max_row=last_lsg_row)
+        chart.add_data(data, titles_from_data=False)
+        chart.set_categories(labels)
+        chart.legend = None
+        chart.height = max(7.5, 0.5 * (last_lsg_row - first_lsg_row + 1))
+        chart.width = 18
+        ws.add_chart(chart, "L2")
+    if categories:
+        pie = PieChart()
+        pie.title = "Total cost of ownership by category"
+        pie.add_data(
+            Reference(ws, min_col=2, min_row=cat_top, max_row=cat_top + len(categories)),
+            titles_from_data=True,
+        )
+        pie.set_categories(
+            Reference(ws, min_col=1, min_row=cat_top + 1, max_row=cat_top + len(categories))
+        )
+        pie.width = 14
+        ws.add_chart(pie, "L40" if last_lsg_row > 30 else "L20")
+    if plan.budget_by_year:
+        bars = BarChart()
+        bars.title = "Spending by budget year (EUR, gross)"
+        bars.add_data(
+            Reference(
+                ws, min_col=2, min_row=years_top, max_row=years_top + len(plan.budget_by_year)
+            ),
+            titles_from_data=True,
+        )
+        bars.set_categories(
+            Reference(
+                ws, min_col=1, min_row=years_top + 1, max_row=years_top + len(plan.budget_by_year)
+            )
+        )
+        ws.add_chart(bars, "T2")
+
+
+def _lots(wb: Workbook, plan: Plan) -> None:
+    ws = wb.create_sheet("Lots")
+    widths = [14, 8, 12, 40, 40, 50, *[18] * len(TOTAL_COLUMNS)]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{max(1, len(plan.lots)) + 1}"
+    ws.append(
+        _header(
+            ws,
+            [
+                "Lot",
+                "Country",
+                "CPV",
+                "CPV description",
+                "Items (quantity)",
+                "LSGs",
+                *[h for h, _ in TOTAL_COLUMNS],
+            ],
+        )
+    )
+    for lot in plan.lots:
+        items = ", ".join(f"{item} ({qty})" for item, qty in lot.quantity_by_item.items())
+        ws.append(
+            [
+                _cell(ws, lot.id),
+                _cell(ws, lot.country),
+                _cell(ws, lot.cpv),
+                _cell(ws, lot.cpv_description),
+                _cell(ws, items),
+                _cell(ws, ", ".join(lot.lsgs)),
+                *_totals_cells(ws, lot.totals),
+            ]
+        )
+
+
+def render(plan: Plan) -> bytes:
+    wb = Workbook(write_only=True)
+    _summary(wb, plan)
+    _lots(wb, plan)
+    _line_sheet(wb, "Procurement", plan.lines)
+    unfunded = [ln for ln in plan.lines if not ln.funded]
+    if unfunded:
+        _line_sheet(wb, "Unfunded", unfunded)
+    by_lsg = views.lines_by_lsg(plan)
+    names = views.sheet_names(sorted(by_lsg))
+    for lsg, lines in sorted(by_lsg.items()):
+        _line_sheet(wb, names[lsg], lines)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write(plan: Plan, path: Path) -> None:
+    write_bytes_atomic(path, render(plan))

@@ -1,0 +1,72 @@
+"""The price catalogue and the country rates, from YAML files under blueprints/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from lsg_infra.errors import Problem
+from lsg_infra.model.catalogue import Catalogue
+from lsg_infra.model.plan import CountryRates
+from lsg_infra.sources.records import display_path, load_validated
+
+
+class CountriesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    countries: dict[str, CountryRates]
+
+
+def _duplicate_ids(
+    catalogue: Catalogue, path: Path, lines: dict[tuple[str | int, ...], int]
+) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(catalogue.items):
+        if item.id in seen:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    lines.get(("items", i), 0),
+                    f"items[{i}].id",
+                    f"duplicate item id '{item.id}' "
+                    f"(first at line {lines.get(('items', seen[item.id]), 0)})",
+                )
+            )
+        else:
+            seen[item.id] = i
+    return problems
+
+
+def load_catalogue(
+    path: Path, override: Path | None = None
+) -> tuple[Catalogue | None, list[Problem]]:
+    """The catalogue at `path`, with a user's catalogue `override` replacing items by id."""
+    catalogue, doc, problems = load_validated(path, Catalogue)
+    if catalogue is not None and doc is not None:
+        problems += _duplicate_ids(catalogue, path, doc.lines)
+    if override is not None:
+        own, own_doc, own_problems = load_validated(override, Catalogue)
+        problems += own_problems
+        if own is not None and own_doc is not None:
+            problems += _duplicate_ids(own, override, own_doc.lines)
+            if catalogue is not None:
+                catalogue = catalogue.merged(own)
+    return (catalogue if not problems else None), problems
+
+
+def load_rates(path: Path) -> tuple[dict[str, CountryRates] | None, list[Problem]]:
+    data, _doc, problems = load_validated(path, CountriesFile)
+    if data is None:
+        return None, problems
+    unknown = sorted(set(data.countries) - {"RS", "ME", "MK"})
+    if unknown:
+        return None, [
+            Problem(
+                display_path(path),
+                0,
+                "countries",
+                f"unknown country code(s): {', '.join(unknown)}; expected RS, ME, MK",
+            )
+        ]
+    return data.countries, []

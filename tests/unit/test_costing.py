@@ -1,0 +1,246 @@
+"""Costing, checked against plans worked out by hand (one small LSG per country)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from lsg_infra.costing import CostingError, LsgInfo, build_plan, urgency
+from lsg_infra.model.gap import Family, Gap, GapKind, Remedy, Severity
+from lsg_infra.sources.catalogue import load_catalogue, load_rates
+
+DATA = Path(__file__).parent.parent / "data" / "costing"
+ROOT = Path(__file__).parents[2]
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    cat, problems = load_catalogue(DATA / "catalogue.yaml")
+    assert not problems
+    return cat
+
+
+@pytest.fixture(scope="module")
+def rates():
+    r, problems = load_rates(ROOT / "blueprints" / "countries.yaml")
+    assert not problems
+    return r
+
+
+def gap(
+    lsg: str,
+    req: str,
+    kind: GapKind,
+    severity: Severity,
+    shortfall: int,
+    *remedies: Remedy,
+    priority: int = 5,
+) -> Gap:
+    return Gap(
+        lsg=lsg,
+        requirement=req,
+        family=Family.EQUIPMENT,
+        kind=kind,
+        severity=severity,
+        priority=priority,
+        expected="x",
+        actual="y",
+        shortfall=D(shortfall),
+        unit="piece",
+        reason=f"{req} is short.",
+        remedies=remedies,
+    )
+
+
+LSGS = {
+    "rs-a": LsgInfo("rs-a", "A", "RS", "North Banat"),
+    "me-b": LsgInfo("me-b", "B", "ME", "North"),
+    "mk-c": LsgInfo("mk-c", "C", "MK", "Eastern"),
+}
+
+
+def test_serbia_by_hand(catalogue, rates):
+    gaps = [
+        gap("rs-a", "workstations", GapKind.OBSOLETE, Severity.HIGH, 3, Remedy(item="workstation")),
+        gap(
+            "rs-a",
+            "internet",
+            GapKind.INSUFFICIENT,
+            Severity.MEDIUM,
+            1,
+            Remedy(item="fiber", per_unit=D(0), fixed=D(1)),
+        ),
+    ]
+    plan = build_plan(
+        gaps, {"rs-a": LSGS["rs-a"]}, catalogue, rates, today=TODAY, years=[2027], horizon_years=5
+    )
+    ws, fiber = plan.lines
+    # 3 x 700.00 = 2100.00 net; VAT 20 % = 420.00; gross 2520.00; lifetime 5 in 5 years: bought once.
+    assert (ws.quantity, ws.net_eur, ws.vat_eur, ws.gross_eur) == (
+        D(3),
+        D("2100.00"),
+        D("420.00"),
+        D("2520.00"),
+    )
+    assert ws.tco_gross_eur == D("2520.00")
+    # 2520.00 EUR x 117.4176 RSD/EUR = 295892.352 -> 295892.35 RSD
+    assert ws.gross_local == D("295892.35") and ws.currency == "RSD"
+    # 45.50 / month x 12 = 546.00 net per year; VAT 109.20; gross 655.20 per year; 5 years 3276.00
+    assert (fiber.net_eur, fiber.vat_eur, fiber.gross_eur) == (
+        D("546.00"),
+        D("109.20"),
+        D("655.20"),
+    )
+    assert fiber.capex_gross_eur == 0 and fiber.opex_gross_eur_per_year == D("655.20")
+    assert fiber.tco_gross_eur == D("3276.00")
+    programme = plan.rollups[-1].totals
+    assert programme.capex_gross_eur == D("2520.00")
+    assert programme.opex_gross_eur_per_year == D("655.20")
+    assert programme.tco_gross_eur == D("5796.00")
+
+
+def test_montenegro_by_hand(catalogue, rates):
+    # UPS lifetime 2 years in a 5-year horizon: bought ceil(5/2) = 3 times.
+    gaps = [gap("me-b", "ups", GapKind.MISSING, Severity.HIGH, 2, Remedy(item="ups"))]
+    plan = build_plan(
+        gaps, {"me-b": LSGS["me-b"]}, catalogue, rates, today=TODAY, years=[2027], horizon_years=5
+    )
+    [ups] = plan.lines
+    # 2 x 1234.56 = 2469.12; VAT 21 % = 518.5152 -> 518.52; gross 2987.64; TCO x3 = 8962.92
+    assert (ups.net_eur, ups.vat_eur, ups.gross_eur) == (D("2469.12"), D("518.52"), D("2987.64"))
+    assert ups.tco_gross_eur == D("8962.92")
+    assert ups.currency == "EUR" and ups.gross_local == D("2987.64")
+
+
+def test_north_macedonia_by_hand_with_reduced_vat(catalogue, rates):
+    gaps = [
+        gap(
+            "mk-c", "antimalware", GapKind.MISSING, Severity.CRITICAL, 7, Remedy(item="av-licence")
+        ),
+        gap(
+            "mk-c",
+            "security-act",
+            GapKind.ABSENT_CONTROL,
+            Severity.CRITICAL,
+            1,
+            Remedy(item="security-act", per_unit=D(0), fixed=D(1)),
+        ),
+    ]
+    plan = build_plan(
+        gaps, {"mk-c": LSGS["mk-c"]}, catalogue, rates, today=TODAY, years=[2027], horizon_years=4
+    )
+    act, av = plan.lines  # absent controls go first within a severity
+    # Software at the reduced 5 %: 7 x 19.99 = 139.93; VAT 6.9965 -> 7.00; gross 146.93 / year; 4 years 587.72
+    assert (av.net_eur, av.vat_pct, av.vat_eur, av.gross_eur) == (
+        D("139.93"),
+        D(5),
+        D("7.00"),
+        D("146.93"),
+    )
+    assert av.tco_gross_eur == D("587.72")
+    # 146.93 x 61.4923 = 9035.063... -> 9035.06 MKD
+    assert av.gross_local == D("9035.06") and av.currency == "MKD"
+    # Services at the standard 18 %: 3000 + 540 = 3540; lifetime 3 in 4 years: twice.
+    assert (act.vat_pct, act.gross_eur, act.tco_gross_eur) == (D(18), D("3540.00"), D("7080.00"))
+
+
+def test_budget_phasing_by_hand(catalogue, rates):
+    gaps = [
+        gap(
+            "rs-a", "workstations", GapKind.OBSOLETE, Severity.HIGH, 3, Remedy(item="workstation")
+        ),  # 2520.00
+        gap(
+            "rs-a",
+            "security-act",
+            GapKind.ABSENT_CONTROL,
+            Severity.CRITICAL,
+            1,
+            Remedy(item="security-act", per_unit=D(0), fixed=D(1)),
+        ),  # 3600.00
+        gap(
+            "rs-a",
+            "internet",
+            GapKind.INSUFFICIENT,
+            Severity.MEDIUM,
+            1,
+            Remedy(item="fiber", per_unit=D(0), fixed=D(1)),
+        ),  # 655.20/yr
+        gap("rs-a", "ups", GapKind.MISSING, Severity.LOW, 5, Remedy(item="ups")),  # 7407.36
+    ]
+    plan = build_plan(
+        gaps,
+        {"rs-a": LSGS["rs-a"]},
+        catalogue,
+        rates,
+        today=TODAY,
+        years=[2027, 2028],
+        budget_gross_eur=D("8000"),
+    )
+    by_req = {ln.requirement: ln for ln in plan.lines}
+    # 4000 per year. Critical security act (3600) -> 2027 (400 left).
+    assert by_req["security-act"].year == 2027
+    # Workstations 2520 do not fit 2027's 400 -> 2028 (1480 left).
+    assert by_req["workstations"].year == 2028
+    # Fiber 655.20 in its first year and again each later year: not in 2027 (400 left),
+    # 2028 has 1480 -> funded in 2028.
+    assert by_req["internet"].year == 2028
+    # UPS 7407.36 is more than a year's budget.
+    ups = by_req["ups"]
+    assert (
+        not ups.funded and ups.year is None and "more than a year's budget" in ups.unfunded_reason
+    )
+    spent = {y.year: y.spent_gross_eur for y in plan.budget_by_year}
+    assert spent == {2027: D("3600.00"), 2028: D("3175.20")}
+    assert plan.rollups[-1].totals.unfunded_gross_eur == D("7407.36")
+
+
+def test_same_inputs_same_plan(catalogue, rates):
+    gaps = [
+        gap(lsg, req, GapKind.MISSING, sev, n, Remedy(item="workstation"))
+        for lsg in LSGS
+        for req, sev, n in (
+            ("a", Severity.LOW, 1),
+            ("b", Severity.HIGH, 2),
+            ("c", Severity.HIGH, 3),
+        )
+    ]
+    one = build_plan(
+        gaps, LSGS, catalogue, rates, today=TODAY, years=[2027, 2028], budget_gross_eur=D(5000)
+    )
+    two = build_plan(
+        list(reversed(gaps)),
+        LSGS,
+        catalogue,
+        rates,
+        today=TODAY,
+        years=[2027, 2028],
+        budget_gross_eur=D(5000),
+    )
+    assert one.model_dump_json() == two.model_dump_json()
+    assert [urgency(g) for g in one.gaps] == sorted(urgency(g) for g in gaps)
+
+
+def test_lots_group_by_country_and_cpv(catalogue, rates):
+    gaps = [
+        gap(lsg, "ws", GapKind.MISSING, Severity.HIGH, 2, Remedy(item="workstation"))
+        for lsg in LSGS
+    ]
+    plan = build_plan(gaps, LSGS, catalogue, rates, today=TODAY, years=[2027])
+    assert [(lot.country, lot.cpv, lot.quantity_by_item) for lot in plan.lots] == [
+        ("ME", "30213000-5", {"workstation": D(2)}),
+        ("MK", "30213000-5", {"workstation": D(2)}),
+        ("RS", "30213000-5", {"workstation": D(2)}),
+    ]
+    # Rolled up by country, the three add up to the programme.
+    countries = [r for r in plan.rollups if r.level == "country"]
+    assert sum(r.totals.tco_gross_eur for r in countries) == plan.rollups[-1].totals.tco_gross_eur
+
+
+def test_unknown_item_is_a_clear_error(catalogue, rates):
+    gaps = [gap("rs-a", "x", GapKind.MISSING, Severity.HIGH, 1, Remedy(item="nope"))]
+    with pytest.raises(CostingError, match="catalogue item 'nope'"):
+        build_plan(gaps, LSGS, catalogue, rates, today=TODAY, years=[2027])
