@@ -40,7 +40,8 @@ build() {
   mirror=$(host_debian_mirror)
   work=$(mktemp -d /var/tmp/lsg-host-image.XXXXXX)
   # The root file system is several hundred MB: never leave it behind.
-  trap 'rm -rf --one-file-system "$work"' EXIT
+  # shellcheck disable=SC2064  # expand now: $work is local
+  trap "rm -rf --one-file-system '$work'" EXIT
   rootfs="$work/rootfs"
 
   log "debootstrap $SUITE from $mirror (about a minute)"
@@ -71,7 +72,8 @@ EOF
   echo 'LANG=C.UTF-8' >"$rootfs/etc/default/locale"
 
   # The admin user Ansible connects as (become via sudo without password).
-  chroot "$rootfs" useradd --create-home --shell /bin/bash admin
+  # uid 1000 is fixed: ci/hosts.sh streams its authorized_keys in by number.
+  chroot "$rootfs" useradd --uid 1000 --create-home --shell /bin/bash admin
   echo 'admin ALL=(ALL:ALL) NOPASSWD: ALL' >"$rootfs/etc/sudoers.d/admin"
   chmod 440 "$rootfs/etc/sudoers.d/admin"
 

@@ -140,7 +140,7 @@ host_debian_mirror() {
 # file system into podman (no registry needed).
 image_import_rootfs() {
   local rootfs="$1" ref="$2"; shift 2
-  tar --numeric-owner --xattrs -C "$rootfs" -c . | lsg_podman import "$@" - "$ref" >/dev/null
+  tar --numeric-owner --xattrs -C "$rootfs" -c . | lsg_podman import --quiet "$@" - "$ref" >/dev/null
 }
 
 # Remove older tags of an image name, keeping KEEP; ignore images in use.
