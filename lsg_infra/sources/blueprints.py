@@ -1,0 +1,418 @@
+"""Blueprints from YAML: `blueprints/` read, validated and cross-checked into a library.
+
+Layout of the folder:
+
+    blueprints/tiers.yaml              tiers by population, country -> overlay
+    blueprints/requirements/**.yaml    blueprint files (base, tiers, country overlays)
+    blueprints/eservices.yaml          eService ids per country
+    blueprints/controls.yaml           control ids (inventories' `controls:` keys)
+    blueprints/kpis.yaml               U4SSC KPI codes
+    blueprints/software_support.yaml   end-of-support dates
+    blueprints/catalogue.yaml          price catalogue (remedies point at its items)
+
+`load_library` never raises for bad input: it returns every problem, one per
+line, with file and line, so that `lsg validate` reports them all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from lsg_infra.errors import InputError, Problem
+from lsg_infra.model.blueprint import (
+    REQUIREMENT_KINDS,
+    Blueprint,
+    BlueprintLibrary,
+    Controls,
+    EServices,
+    Kpis,
+    SoftwareSupport,
+    Tiers,
+)
+from lsg_infra.model.catalogue import Catalogue
+from lsg_infra.model.inventory import Inventory
+from lsg_infra.sources import yamlfile
+from lsg_infra.sources.files import display_path
+from lsg_infra.sources.messages import describe, did_you_mean
+from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
+
+REQUIREMENTS_DIR = "requirements"
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class LoadedFile:
+    """One validated file, with its document kept for line numbers of later checks."""
+
+    shown: str
+    doc: Document
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> Problem:
+        yamlfile.reload_nodes(self.doc)
+        return Problem(self.shown, self.doc.line_of(path), format_path(path), message)
+
+
+@dataclass
+class LibraryResult:
+    library: BlueprintLibrary | None = None
+    catalogue: Catalogue | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+def _requirement_error(error: ErrorDetails) -> tuple[tuple[str | int, ...], str] | None:
+    """Errors inside `requirements[i]`: say them in terms of the requirement's own kind."""
+    loc = tuple(error["loc"])
+    if len(loc) < 2 or loc[0] != "requirements" or not isinstance(loc[1], int):
+        return None
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        tag = (error.get("ctx") or {}).get("tag")
+        kinds = list(REQUIREMENT_KINDS)
+        if error["type"] == "union_tag_not_found" or tag is None:
+            return (
+                *loc,
+                "kind",
+            ), f"required key 'kind' is missing; expected one of: {', '.join(kinds)}"
+        return (
+            (*loc, "kind"),
+            f"unknown requirement kind '{tag}'{did_you_mean(str(tag), kinds)}; "
+            f"expected one of: {', '.join(kinds)}",
+        )
+    if len(loc) >= 3 and loc[2] in REQUIREMENT_KINDS:
+        model = REQUIREMENT_KINDS[str(loc[2])]
+        inner: ErrorDetails = {**error, "loc": loc[3:]}
+        return (*loc[:2], *loc[3:]), describe(inner, model)
+    return None
+
+
+def _validate(path: Path, model: type[M], problems: list[Problem]) -> tuple[M, LoadedFile] | None:
+    shown = display_path(path)
+    try:
+        doc = yamlfile.load(path, shown)
+    except YamlProblem as exc:
+        problems.append(Problem(shown, exc.line, exc.where, exc.message))
+        return None
+    except OSError as exc:
+        problems.append(Problem(shown, 0, "", f"cannot read: {exc.strerror}"))
+        return None
+    loaded = LoadedFile(shown, doc)
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(shown, 1, "", "expected a mapping"))
+        return None
+    try:
+        return model.model_validate(doc.data), loaded
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            special = _requirement_error(error) if model is Blueprint else None
+            if special is not None:
+                problems.append(loaded.problem(*special))
+            else:
+                loc = tuple(error["loc"])
+                problems.append(loaded.problem(loc, describe(error, model)))
+        return None
+
+
+def load_library(root: Path) -> LibraryResult:
+    """Every blueprint file under `root`, validated and cross-checked; never raises for bad input."""
+    result = LibraryResult()
+    problems = result.problems
+    if not root.is_dir():
+        problems.append(Problem(display_path(root), 0, "", "no such blueprints folder"))
+        return result
+
+    def one(name: str, model: type[M]) -> tuple[M, LoadedFile] | None:
+        path = root / name
+        result.files += 1
+        if not path.is_file():
+            problems.append(Problem(display_path(path), 0, "", "file is missing"))
+            return None
+        return _validate(path, model, problems)
+
+    tiers = one("tiers.yaml", Tiers)
+    eservices = one("eservices.yaml", EServices)
+    controls = one("controls.yaml", Controls)
+    kpis = one("kpis.yaml", Kpis)
+    software = one("software_support.yaml", SoftwareSupport)
+    catalogue = one("catalogue.yaml", Catalogue)
+
+    blueprints: dict[str, tuple[Blueprint, LoadedFile]] = {}
+    folder = root / REQUIREMENTS_DIR
+    paths = list(yamlfile.iter_yaml_files(folder)) if folder.is_dir() else []
+    if not paths:
+        problems.append(Problem(display_path(folder), 0, "", "no blueprint files found"))
+    for path in paths:
+        result.files += 1
+        loaded = _validate(path, Blueprint, problems)
+        if loaded is None:
+            continue
+        bp, file = loaded
+        if bp.id in blueprints:
+            first = blueprints[bp.id][1]
+            problems.append(
+                file.problem(
+                    ("blueprint", "id"),
+                    f"duplicate blueprint id '{bp.id}' (also in {first.shown})",
+                )
+            )
+            continue
+        blueprints[bp.id] = loaded
+
+    if None in (tiers, eservices, controls, kpis, software, catalogue) or problems:
+        # Cross-checks need every catalogue; report what we have so far.
+        result.catalogue = catalogue[0] if catalogue else None
+        if blueprints and catalogue and eservices and controls and kpis:
+            problems.extend(
+                _check_references(blueprints, catalogue[0], eservices[0], controls[0], kpis[0])
+            )
+        return result
+    assert tiers and eservices and controls and kpis and software and catalogue  # for mypy
+    problems.extend(_check_references(blueprints, catalogue[0], eservices[0], controls[0], kpis[0]))
+    problems.extend(_check_extends(blueprints))
+    problems.extend(_check_tiers(tiers, blueprints))
+    if problems:
+        return result
+    result.catalogue = catalogue[0]
+    result.library = BlueprintLibrary(
+        blueprints={bid: bp for bid, (bp, _) in sorted(blueprints.items())},
+        tiers=tiers[0],
+        software=software[0],
+        eservices=eservices[0].eservices,
+        controls=controls[0].controls,
+        kpis=kpis[0].kpis,
+    )
+    return result
+
+
+def _check_references(
+    blueprints: dict[str, tuple[Blueprint, LoadedFile]],
+    catalogue: Catalogue,
+    eservices: EServices,
+    controls: Controls,
+    kpis: Kpis,
+) -> list[Problem]:
+    """Remedies, eServices, controls and KPIs named by requirements must exist."""
+    problems: list[Problem] = []
+    items = [i.id for i in catalogue.items]
+    services = {e.id: e for e in eservices.eservices}
+    control_ids = [c.id for c in controls.controls]
+    kpi_codes = [k.code for k in kpis.kpis]
+    for bp, file in blueprints.values():
+        seen: set[str] = set()
+        for i, req in enumerate(bp.requirements):
+            at: tuple[str | int, ...] = ("requirements", i)
+            if req.id in seen:
+                problems.append(file.problem((*at, "id"), f"duplicate requirement id '{req.id}'"))
+            seen.add(req.id)
+            for j, remedy in enumerate(req.remedy):
+                if remedy.item not in catalogue:
+                    problems.append(
+                        file.problem(
+                            (*at, "remedy", j, "item"),
+                            f"unknown catalogue item '{remedy.item}'"
+                            f"{did_you_mean(remedy.item, items)}",
+                        )
+                    )
+            for j, code in enumerate(req.kpis):
+                if code not in kpi_codes:
+                    problems.append(
+                        file.problem(
+                            (*at, "kpis", j),
+                            f"unknown U4SSC KPI '{code}'{did_you_mean(code, kpi_codes)}",
+                        )
+                    )
+            service = getattr(req, "service", None)
+            if service is not None:
+                known = services.get(service)
+                if known is None:
+                    problems.append(
+                        file.problem(
+                            (*at, "service"),
+                            f"unknown eService '{service}'{did_you_mean(service, services)}",
+                        )
+                    )
+                elif bp.blueprint.country not in (None, known.country):
+                    problems.append(
+                        file.problem(
+                            (*at, "service"),
+                            f"eService '{service}' is of {known.country}, "
+                            f"not {bp.blueprint.country}",
+                        )
+                    )
+            control = getattr(req, "control", None)
+            if control is not None and control not in control_ids:
+                problems.append(
+                    file.problem(
+                        (*at, "control"),
+                        f"unknown control '{control}'{did_you_mean(control, control_ids)}",
+                    )
+                )
+    return problems
+
+
+def _check_extends(blueprints: dict[str, tuple[Blueprint, LoadedFile]]) -> list[Problem]:
+    """Parents exist, `extends` has no cycle, `remove` names an inherited requirement."""
+    problems: list[Problem] = []
+    for bp, file in blueprints.values():
+        for j, parent in enumerate(bp.blueprint.extends):
+            if parent not in blueprints:
+                problems.append(
+                    file.problem(
+                        ("blueprint", "extends", j),
+                        f"unknown blueprint '{parent}'{did_you_mean(parent, blueprints)}",
+                    )
+                )
+    if problems:
+        return problems
+    reported: set[frozenset[str]] = set()
+    for bid, (_bp, file) in sorted(blueprints.items()):
+        cycle = _find_cycle(bid, lambda b: blueprints[b][0].blueprint.extends)
+        if cycle and frozenset(cycle) not in reported:
+            reported.add(frozenset(cycle))
+            problems.append(
+                file.problem(
+                    ("blueprint", "extends"),
+                    f"'extends' forms a cycle: {' -> '.join(cycle)}",
+                )
+            )
+    if problems:
+        return problems
+    for bid, (bp, file) in blueprints.items():
+        inherited = _inherited_ids(bid, blueprints)
+        for j, gone in enumerate(bp.remove):
+            if gone not in inherited:
+                problems.append(
+                    file.problem(
+                        ("remove", j),
+                        f"'{gone}' is not a requirement of a parent blueprint"
+                        f"{did_you_mean(gone, inherited)}",
+                    )
+                )
+    return problems
+
+
+def _find_cycle(start: str, parents: Callable[[str], tuple[str, ...]]) -> list[str] | None:
+    """The cycle through `start`, e.g. ['a', 'b', 'a'], or None."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        node, path = stack.pop()
+        for parent in parents(node):
+            if parent == start:
+                return [*path, start]
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, [*path, parent]))
+    return None
+
+
+def _inherited_ids(bid: str, blueprints: dict[str, tuple[Blueprint, LoadedFile]]) -> set[str]:
+    ids: set[str] = set()
+    todo = list(blueprints[bid][0].blueprint.extends)
+    seen: set[str] = set()
+    while todo:
+        parent = todo.pop()
+        if parent in seen:
+            continue
+        seen.add(parent)
+        bp = blueprints[parent][0]
+        ids.update(r.id for r in bp.requirements)
+        todo.extend(bp.blueprint.extends)
+    return ids
+
+
+def _check_tiers(tiers: tuple[Tiers, LoadedFile], blueprints: dict[str, Any]) -> list[Problem]:
+    model, file = tiers
+    problems: list[Problem] = []
+    for i, tier in enumerate(model.tiers):
+        if tier.blueprint not in blueprints:
+            problems.append(
+                file.problem(
+                    ("tiers", i, "blueprint"),
+                    f"unknown blueprint '{tier.blueprint}'{did_you_mean(tier.blueprint, blueprints)}",
+                )
+            )
+    for country, overlay in model.overlays.items():
+        if overlay not in blueprints:
+            problems.append(
+                file.problem(
+                    ("overlays", country),
+                    f"unknown blueprint '{overlay}'{did_you_mean(overlay, blueprints)}",
+                )
+            )
+        elif blueprints[overlay][0].blueprint.country != country:
+            problems.append(
+                file.problem(
+                    ("overlays", country),
+                    f"blueprint '{overlay}' is not marked `country: {country}`",
+                )
+            )
+    return problems
+
+
+def require_library(root: Path) -> BlueprintLibrary:
+    """The library, or InputError with every problem."""
+    result = load_library(root)
+    if result.problems or result.library is None:
+        raise InputError(result.problems)
+    return result.library
+
+
+def check_inventory(inventory: Inventory, library: BlueprintLibrary) -> list[Problem]:
+    """An inventory's tier, eService ids and control ids must be known to the blueprints."""
+    problems: list[Problem] = []
+    m = inventory.municipality
+    src = m.source
+    shown = src.file if src else inventory.id
+    tier_ids = [t.id for t in library.tiers.tiers]
+    if m.tier is not None and m.tier not in tier_ids:
+        problems.append(
+            Problem(
+                shown,
+                src.line if src else 0,
+                "municipality.tier",
+                f"unknown tier '{m.tier}'{did_you_mean(m.tier, tier_ids)}; "
+                f"expected one of: {', '.join(tier_ids)}",
+            )
+        )
+    services = {e.id: e for e in library.eservices}
+    bad_services: list[tuple[int, str]] = []
+    for i, service in enumerate(inventory.services):
+        known = services.get(service)
+        if known is None:
+            bad_services.append(
+                (i, f"unknown eService '{service}'{did_you_mean(service, services)}")
+            )
+        elif known.country != m.country:
+            bad_services.append((i, f"eService '{service}' is of {known.country}, not {m.country}"))
+    if bad_services:
+        doc = _reread(shown)
+        for i, message in bad_services:
+            line = doc.line_of(("services", i)) if doc else 0
+            problems.append(Problem(shown, line, f"services[{i}]", message))
+    control_ids = [c.id for c in library.controls]
+    for key, control in inventory.controls.items():
+        if key not in control_ids:
+            csrc = control.source
+            problems.append(
+                Problem(
+                    csrc.file if csrc else shown,
+                    csrc.line if csrc else 0,
+                    f"controls.{key}",
+                    f"unknown control '{key}'{did_you_mean(key, control_ids)}",
+                )
+            )
+    return problems
+
+
+def _reread(shown: str) -> Document | None:
+    """The inventory file again, only to find the line of a list item on an error."""
+    try:
+        return yamlfile.reload_nodes(yamlfile.load(Path(shown), shown))
+    except (YamlProblem, OSError):
+        return None
