@@ -110,6 +110,25 @@ def schema_inventory(
         output.error(f"wrote {out}")
 
 
+@schema_app.command("plan")
+def schema_plan(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+) -> None:
+    """JSON Schema of plan.json (versioned by its `schema_version`)."""
+    from lsg_infra.model.plan import Plan
+    from lsg_infra.sinks import write_text_atomic
+
+    schema = Plan.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "lsg-infra investment plan (plan.json)"
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(out, text)
+        output.error(f"wrote {out}")
+
+
 def _register_subcommands() -> None:
     # Imported here so that each command group stays in its own module.
     from lsg_infra.cli import inventory, sample

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from decimal import Decimal as D
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -86,3 +87,16 @@ def test_outputs_are_replaced_atomically(tmp_path):
         "procurement.xlsx",
         "report.html",
     ]
+
+
+def test_committed_plan_schema_is_current():
+    from typer.testing import CliRunner
+
+    from lsg_infra.cli.main import app
+
+    result = CliRunner().invoke(app, ["schema", "plan"])
+    assert result.exit_code == 0
+    committed = (Path(__file__).parents[2] / "docs" / "plan.schema.json").read_text("utf-8")
+    assert json.loads(result.stdout) == json.loads(committed), (
+        "run: lsg schema plan --out docs/plan.schema.json"
+    )
