@@ -370,7 +370,10 @@ def lots(lines: Sequence[ProcurementLine], cpv_names: Mapping[str, str]) -> list
     for ln in lines:
         groups[(ln.country, ln.cpv)].append(ln)
     out = []
-    for n, ((country, cpv), members) in enumerate(sorted(groups.items()), start=1):
+    numbers: dict[str, int] = defaultdict(int)
+    for (country, cpv), members in sorted(groups.items()):
+        numbers[country] += 1
+        n = numbers[country]
         quantity: dict[str, Decimal] = defaultdict(Decimal)
         for ln in members:
             quantity[ln.item] += ln.quantity
