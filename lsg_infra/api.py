@@ -5,12 +5,19 @@ Every function here takes paths and plain values and returns records; none print
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsg_infra.errors import InputError
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.sources import files
+
+if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that use it
+    from lsg_infra.discovery.runner import HostResult
+    from lsg_infra.discovery.ssh import SshOptions
+    from lsg_infra.discovery.store import Difference
 
 DEFAULT_INVENTORY = Path("inventory")
 DEFAULT_BLUEPRINTS = Path("blueprints")
@@ -38,4 +45,85 @@ def validate(
     return files.load_inventories(inventory_paths, progress=progress)
 
 
-__all__ = ["InputError", "load_inventories", "validate"]
+def load_inventories_with_discovered(
+    paths: Sequence[Path] = (DEFAULT_INVENTORY,),
+    only: Sequence[str] = (),
+) -> tuple[list[Inventory], list[Difference]]:
+    """Inventories with the facts `lsg discover` found put in place of written values.
+
+    Where a server reported a different RAM, core count or OS than its inventory
+    says, the reported value is used (that is what the gap analysis should see)
+    and a `Difference` names the asset, the field, both values and where the
+    written one is. LSGs never discovered come back unchanged.
+
+    >>> invs, diffs = load_inventories_with_discovered([Path("inventory")])  # doctest: +SKIP
+    >>> str(diffs[0])                                                        # doctest: +SKIP
+    'srv-01: ram_gb written 32 GB (inventory/rs/kikinda.yaml:40), discovered 62.8 GB on ...'
+    """
+    from lsg_infra.discovery import store
+
+    merged: list[Inventory] = []
+    differences: list[Difference] = []
+    for inventory in load_inventories(paths, only):
+        found = store.load_discovered_for(inventory)
+        if found is None:
+            merged.append(inventory)
+            continue
+        updated, diffs = store.apply_discovered(inventory, found.hosts)
+        merged.append(updated)
+        differences.extend(diffs)
+    return merged, differences
+
+
+def discover(
+    inventories: Sequence[Inventory],
+    options: SshOptions,
+    *,
+    hosts: Sequence[str] = (),
+    workers: int = 20,
+    ssh_config: Path | None = None,
+    write: bool = True,
+    progress: Callable[[HostResult], None] | None = None,
+) -> Discovery:
+    """Discover every server with a management address; one HostResult per host.
+
+    Never raises for a host that fails: its result says why. With `write`, each
+    LSG's successful results go to `<slug>.discovered.yaml` beside its inventory.
+    """
+    from lsg_infra.discovery import runner, store, targets
+    from lsg_infra.discovery.ssh import ParamikoConnector
+
+    config = targets.load_ssh_config(ssh_config) if ssh_config is not None else None
+    chosen = targets.discovery_targets(inventories, hosts=hosts, ssh_config=config)
+    results = runner.discover_hosts(
+        chosen, ParamikoConnector(options), workers=workers, progress=progress
+    )
+    written: list[Path] = []
+    if write:
+        for inventory in inventories:
+            path = store.write_results(inventory, results)
+            if path is not None:
+                written.append(path)
+    return Discovery(results=results, written=written)
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """What one `discover` run did: a result per host, the files it wrote."""
+
+    results: list[HostResult]
+    written: list[Path]
+
+    @property
+    def all_ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+__all__ = [
+    "Discovery",
+    "InputError",
+    "discover",
+    "load_inventories",
+    "load_inventories_with_discovered",
+    "validate",
+]

@@ -138,6 +138,9 @@ def _register_subcommands() -> None:
     from lsg_infra.cli import plan
 
     plan.register(app)
+    from lsg_infra.cli import discover
+
+    discover.register(app)
 
 
 _register_subcommands()
