@@ -156,6 +156,9 @@ class ConnectivityRequirement(RequirementBase):
     sites: tuple[SiteRole, ...] = Field(
         min_length=1, description="Site roles this applies to, e.g. headquarters."
     )
+    exclude: tuple[SiteRole, ...] = Field(
+        default=(), description="Skip sites with these roles (covered by another requirement)."
+    )
     min_down_mbps: Annotated[float, Field(gt=0, le=100_000)] | None = None
     min_up_mbps: Annotated[float, Field(gt=0, le=100_000)] | None = None
     min_links: Annotated[int, Field(ge=1, le=10)] = Field(
@@ -174,7 +177,7 @@ class SoftwareCategoryRequirement(RequirementBase):
     category: SoftwareCategory
     per_seat: bool = Field(
         default=False,
-        description="Licensed per computer: the shortfall is the number of workstations and laptops.",
+        description="Licensed per computer: the shortfall is the number of computers.",
     )
 
     @property
@@ -191,6 +194,10 @@ class SoftwareSupportRequirement(RequirementBase):
     )
     categories: tuple[SoftwareCategory, ...] = Field(
         default=(), description="Check the version of software in these categories."
+    )
+    per_seat: bool = Field(
+        default=False,
+        description="Count licences (or computers when not recorded) instead of products.",
     )
 
     @model_validator(mode="after")
