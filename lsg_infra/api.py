@@ -5,12 +5,15 @@ Every function here takes paths and plain values and returns records; none print
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lsg_infra.errors import InputError
+from lsg_infra.errors import InputError, Problem
+from lsg_infra.gaps import Assessment
+from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.sources import files
 
@@ -119,11 +122,89 @@ class Discovery:
         return all(r.ok for r in self.results)
 
 
+# ---------------------------------------------------------------- blueprints, gaps
+
+
+def load_blueprints(root: Path = DEFAULT_BLUEPRINTS) -> BlueprintLibrary:
+    """Every blueprint, tier and catalogue under `root`, or InputError listing all problems.
+
+    >>> load_blueprints().resolve("medium", "RS").chain  # doctest: +SKIP
+    ('base', 'small', 'medium', 'rs')
+    """
+    from lsg_infra.sources import blueprints
+
+    return blueprints.require_library(root)
+
+
+def validate_blueprints(root: Path = DEFAULT_BLUEPRINTS) -> list[Problem]:
+    """Problems in the blueprints under `root` (never raises for bad input)."""
+    from lsg_infra.sources import blueprints
+
+    return blueprints.load_library(root).problems
+
+
+def blueprint_for(inventory: Inventory, library: BlueprintLibrary) -> ResolvedBlueprint:
+    """The resolved blueprint for one LSG: its pinned tier or its population's, its country."""
+    m = inventory.municipality
+    return library.for_inventory(m.tier, m.population, m.country)
+
+
+def validate_all(
+    inventory_paths: Sequence[Path] = (DEFAULT_INVENTORY,),
+    blueprint_root: Path | None = DEFAULT_BLUEPRINTS,
+    progress: files.ProgressFn | None = None,
+) -> files.LoadResult:
+    """Inventories and blueprints together: each on its own, then inventories against blueprints.
+
+    `blueprint_root=None` checks inventories only (as `validate`).
+    """
+    from lsg_infra.sources import blueprints
+
+    result = files.load_inventories(inventory_paths, progress=progress)
+    if blueprint_root is None:
+        return result
+    library = blueprints.load_library(blueprint_root)
+    result.problems.extend(library.problems)
+    result.files += library.files
+    if library.library is not None:
+        for inventory in result.inventories:
+            result.problems.extend(blueprints.check_inventory(inventory, library.library))
+    return result
+
+
+def assess(
+    inventory_paths: Sequence[Path] = (DEFAULT_INVENTORY,),
+    blueprint_root: Path = DEFAULT_BLUEPRINTS,
+    only: Sequence[str] = (),
+    today: dt.date | None = None,
+) -> list[Assessment]:
+    """Gaps and compliance of every LSG (sorted by id), or InputError listing all problems.
+
+    >>> [(a.lsg, a.compliance.score, len(a.gaps)) for a in assess()]  # doctest: +SKIP
+    [('me-kotor', 26.9, 20), ...]
+    """
+    from lsg_infra import gaps
+    from lsg_infra.sources import blueprints
+
+    inventories = load_inventories(inventory_paths, only)
+    library = load_blueprints(blueprint_root)
+    problems = [p for inv in inventories for p in blueprints.check_inventory(inv, library)]
+    if problems:
+        raise InputError(problems)
+    day = today or dt.date.today()
+    return [gaps.assess(inv, blueprint_for(inv, library), day) for inv in inventories]
+
+
 __all__ = [
     "Discovery",
     "InputError",
+    "assess",
+    "blueprint_for",
     "discover",
+    "load_blueprints",
     "load_inventories",
     "load_inventories_with_discovered",
     "validate",
+    "validate_all",
+    "validate_blueprints",
 ]

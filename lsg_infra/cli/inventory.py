@@ -8,6 +8,7 @@ import typer
 
 from lsg_infra import api
 from lsg_infra.cli import output
+from lsg_infra.cli.blueprint import tiers_by_lsg
 from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.model.inventory import AssetKind
@@ -20,7 +21,8 @@ app = typer.Typer(help="List and show LSG inventories.", no_args_is_help=True)
 def list_(inventory: InventoryOpt = None, fmt: FormatOpt = Format.table) -> None:
     """One line per LSG: country, population, tier, staff and asset counts."""
     inventories = api.load_inventories(inventory_paths(inventory))
-    rows = [inventory_row(inv) for inv in inventories]
+    tiers = tiers_by_lsg(inventories)
+    rows = [inventory_row(inv, tiers.get(inv.id)) for inv in inventories]
     if fmt is Format.json:
         output.print_json(rows)
         return

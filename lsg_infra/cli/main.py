@@ -18,6 +18,7 @@ import typer
 
 from lsg_infra import __version__, api
 from lsg_infra.cli import output
+from lsg_infra.cli.blueprint import BlueprintsOpt, blueprint_root
 from lsg_infra.cli.main_options import FormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import InputError, LsgError
@@ -62,12 +63,13 @@ def validate(
         typer.Argument(help="Inventory files or folders. Default: ./inventory."),
     ] = None,
     fmt: FormatOpt = Format.table,
+    blueprints: BlueprintsOpt = None,
 ) -> None:
-    """Check inventories: one line per problem with file and line; exit code 2 if any."""
+    """Check inventories and blueprints: one line per problem with file and line; exit 2 if any."""
     targets = inventory_paths(paths)
     files = inventory_files(targets)
     with output.progress_bar("Validating", len(files)) as advance:
-        result = api.validate(targets, progress=advance)
+        result = api.validate_all(targets, blueprint_root(blueprints, required=False), advance)
     if fmt is Format.json:
         output.print_json(
             {
@@ -141,6 +143,10 @@ def _register_subcommands() -> None:
     from lsg_infra.cli import discover
 
     discover.register(app)
+    from lsg_infra.cli import blueprint, gaps
+
+    app.add_typer(blueprint.app, name="blueprint")
+    gaps.register(app)
 
 
 _register_subcommands()

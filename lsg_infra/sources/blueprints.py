@@ -119,7 +119,7 @@ def _validate(path: Path, model: type[M], problems: list[Problem]) -> tuple[M, L
 
 
 def load_library(root: Path) -> LibraryResult:
-    """Every blueprint file under `root`, validated and cross-checked; never raises for bad input."""
+    """Every file under `root`, validated and cross-checked; never raises for bad input."""
     result = LibraryResult()
     problems = result.problems
     if not root.is_dir():
@@ -334,7 +334,8 @@ def _check_tiers(tiers: tuple[Tiers, LoadedFile], blueprints: dict[str, Any]) ->
             problems.append(
                 file.problem(
                     ("tiers", i, "blueprint"),
-                    f"unknown blueprint '{tier.blueprint}'{did_you_mean(tier.blueprint, blueprints)}",
+                    f"unknown blueprint '{tier.blueprint}'"
+                    f"{did_you_mean(tier.blueprint, blueprints)}",
                 )
             )
     for country, overlay in model.overlays.items():
@@ -391,22 +392,23 @@ def check_inventory(inventory: Inventory, library: BlueprintLibrary) -> list[Pro
         elif known.country != m.country:
             bad_services.append((i, f"eService '{service}' is of {known.country}, not {m.country}"))
     if bad_services:
-        doc = _reread(shown)
+        services_doc = _reread(shown)
         for i, message in bad_services:
-            line = doc.line_of(("services", i)) if doc else 0
+            line = services_doc.line_of(("services", i)) if services_doc else 0
             problems.append(Problem(shown, line, f"services[{i}]", message))
     control_ids = [c.id for c in library.controls]
-    for key, control in inventory.controls.items():
-        if key not in control_ids:
-            csrc = control.source
-            problems.append(
-                Problem(
-                    csrc.file if csrc else shown,
-                    csrc.line if csrc else 0,
-                    f"controls.{key}",
-                    f"unknown control '{key}'{did_you_mean(key, control_ids)}",
-                )
+    unknown = [key for key in inventory.controls if key not in control_ids]
+    doc = _reread(shown) if unknown else None
+    for key in unknown:
+        line = doc.line_of(("controls", key)) if doc else 0
+        problems.append(
+            Problem(
+                shown,
+                line,
+                f"controls.{key}",
+                f"unknown control '{key}'{did_you_mean(key, control_ids)}",
             )
+        )
     return problems
 
 
