@@ -1,0 +1,56 @@
+"""NetBox as the shared source of truth: push inventories in, pull them back out.
+
+See docs/netbox.md for the mapping. The pure parts (mapping, records, diff) never
+touch the network; `client` talks HTTP; `sync` joins them.
+"""
+
+from lsg_infra.netbox.client import (
+    NetBoxClient,
+    NetBoxRequestFailed,
+    NetBoxSettings,
+    connect,
+    load_settings,
+)
+from lsg_infra.netbox.diff import plan
+from lsg_infra.netbox.mapping import desired_state, inventory_dicts_from_state
+from lsg_infra.netbox.model import TAG_SLUG, Change, KindSummary, NbObject, Plan, Ref, State
+from lsg_infra.netbox.records import state_from_records
+from lsg_infra.netbox.sync import (
+    ChunkFailed,
+    PushResult,
+    Transport,
+    apply,
+    inventory_yaml,
+    pull,
+    push,
+    read_state,
+    write_inventories,
+)
+
+__all__ = [
+    "TAG_SLUG",
+    "Change",
+    "ChunkFailed",
+    "KindSummary",
+    "NbObject",
+    "NetBoxClient",
+    "NetBoxRequestFailed",
+    "NetBoxSettings",
+    "Plan",
+    "PushResult",
+    "Ref",
+    "State",
+    "Transport",
+    "apply",
+    "connect",
+    "desired_state",
+    "inventory_dicts_from_state",
+    "inventory_yaml",
+    "load_settings",
+    "plan",
+    "pull",
+    "push",
+    "read_state",
+    "state_from_records",
+    "write_inventories",
+]

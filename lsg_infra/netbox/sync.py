@@ -1,0 +1,330 @@
+"""Push inventories into NetBox and pull them back: the I/O around the pure parts.
+
+    read_state   NetBox -> State       (one paged GET series per object kind)
+    plan         desired x current     (pure, lsg_infra.netbox.diff)
+    apply        Plan -> NetBox        (one POST / PATCH / DELETE per kind per chunk)
+    pull         NetBox -> inventory documents
+
+Each bulk request is one database transaction in NetBox: a chunk is written
+entirely or not at all. A failure stops the push after the chunks already
+written; those are consistent, and the next push computes the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+from pydantic import ValidationError
+
+from lsg_infra.errors import LsgError, RemoteError
+from lsg_infra.model.inventory import Inventory
+from lsg_infra.netbox.client import NetBoxRequestFailed
+from lsg_infra.netbox.diff import plan as make_plan
+from lsg_infra.netbox.mapping import desired_state, inventory_dicts_from_state
+from lsg_infra.netbox.model import (
+    KINDS,
+    ORDER,
+    TAG_SLUG,
+    Change,
+    Key,
+    Kind,
+    Plan,
+    Ref,
+    State,
+)
+from lsg_infra.netbox.records import state_from_records
+from lsg_infra.sinks import write_text_atomic
+
+Advance = Callable[[int], None]
+
+MAX_FILTER_VALUES = 50
+"""Up to this many LSGs are filtered by NetBox; more are read whole and filtered here."""
+
+
+class Transport(Protocol):
+    """What the sync needs from NetBox; NetBoxClient implements it, tests fake it."""
+
+    page_size: int
+
+    def read_all(self, kind: Kind, filters: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+
+    def create(self, kind: Kind, objects: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+
+    def update(self, kind: Kind, objects: Sequence[Mapping[str, Any]]) -> None: ...
+
+    def delete(self, kind: Kind, ids: Sequence[int]) -> None: ...
+
+
+def _filters(kind: Kind, lsgs: Collection[str]) -> dict[str, Any]:
+    if kind.name == "tags":
+        return {"slug": TAG_SLUG}
+    if kind.reference:
+        return {}
+    filters: dict[str, Any] = {"tag": TAG_SLUG}
+    if lsgs and len(lsgs) <= MAX_FILTER_VALUES:
+        if kind.name == "tenants":
+            filters["slug"] = sorted(lsgs)
+        elif "tenant" in kind.refs:
+            filters["tenant"] = sorted(lsgs)
+    return filters
+
+
+def read_state(
+    transport: Transport, lsgs: Collection[str] = (), advance: Advance | None = None
+) -> State:
+    """What NetBox holds: every reference object, and the tagged objects of `lsgs`
+    (of every LSG when empty). One paged read per kind."""
+    records: dict[str, list[dict[str, Any]]] = {}
+    for name in ORDER:
+        kind = KINDS[name]
+        records[name] = transport.read_all(kind, _filters(kind, lsgs))
+        if advance is not None:
+            advance(1)
+    return state_from_records(records)
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    plan: Plan
+    applied: int = 0
+
+
+class ChunkFailed(RemoteError):
+    """One bulk request failed; earlier chunks were written, later ones were not."""
+
+
+def _chunks(items: Sequence[Change], size: int) -> Iterator[Sequence[Change]]:
+    for start in range(0, len(items), max(1, size)):
+        yield items[start : start + size]
+
+
+@dataclass
+class _Ids:
+    """NetBox ids by natural key, learnt from reads and from create responses."""
+
+    ids: dict[tuple[str, Key], int] = field(default_factory=dict)
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, Ref):
+            found = self.ids.get((value.kind, value.key))
+            if found is None:
+                raise _Unresolved(value)
+            return found
+        return value
+
+    def ready(self, change: Change) -> bool:
+        try:
+            for v in change.fields.values():
+                self.resolve(v)
+        except _Unresolved:
+            return False
+        return True
+
+
+class _Unresolved(Exception):
+    def __init__(self, ref: Ref) -> None:
+        super().__init__(f"{ref.kind} {ref}")
+        self.ref = ref
+
+
+def _payload(change: Change, ids: _Ids, tag_id: int | None) -> dict[str, Any]:
+    body = {k: ids.resolve(v) for k, v in change.fields.items()}
+    if change.action == "update":
+        body["id"] = change.id
+    elif KINDS[change.kind].taggable and tag_id is not None:
+        body["tags"] = [tag_id]
+    return body
+
+
+def _describe_errors(body: Any, chunk: Sequence[Change]) -> str:
+    """'device rs-kikinda/srv-01: name: device with this name already exists'."""
+
+    def flat(errors: Any, prefix: str = "") -> list[str]:
+        if isinstance(errors, Mapping):
+            out = []
+            for k, v in errors.items():
+                name = "" if k in ("non_field_errors", "__all__", "detail") else str(k)
+                out += flat(v, f"{prefix}.{name}" if prefix and name else prefix or name)
+            return out
+        if isinstance(errors, list):
+            texts = [str(e) for e in errors if not isinstance(e, Mapping | list)]
+            nested = [e for e in errors if isinstance(e, Mapping | list)]
+            out = [f"{prefix}: {' '.join(texts)}" if prefix else " ".join(texts)] if texts else []
+            for e in nested:
+                out += flat(e, prefix)
+            return out
+        return [f"{prefix}: {errors}" if prefix else str(errors)]
+
+    if isinstance(body, list) and len(body) == len(chunk):
+        for change, errors in zip(chunk, body, strict=True):
+            if errors:
+                return f"{change.label}: {'; '.join(flat(errors))}"
+    who = (
+        chunk[0].label if len(chunk) == 1 else f"one of {len(chunk)} {KINDS[chunk[0].kind].label}s"
+    )
+    return f"{who}: {'; '.join(flat(body)) or 'no details'}"
+
+
+def apply(
+    plan: Plan,
+    transport: Transport,
+    current: State,
+    *,
+    chunk_size: int | None = None,
+    advance: Advance | None = None,
+) -> int:
+    """Carry out `plan`; returns the number of objects written.
+
+    Raises ChunkFailed naming the failing chunk and the object NetBox rejected.
+    """
+    size = chunk_size or transport.page_size
+    ids = _Ids({(k, key): o.id for k in ORDER for key, o in current[k].items() if o.id})
+    tag_id = ids.ids.get(("tags", (TAG_SLUG,)))
+    written = 0
+    groups: list[tuple[str, str, list[Change]]] = []
+    for name in ORDER:
+        for action in ("create", "update"):
+            group = [c for c in plan.changes if c.kind == name and c.action == action]
+            if group:
+                groups.append((name, action, group))
+    for name in reversed(ORDER):
+        group = [c for c in plan.changes if c.kind == name and c.action == "delete"]
+        if group:
+            groups.append((name, "delete", group))
+
+    for name, action, group in groups:
+        kind = KINDS[name]
+        pending = list(group)
+        while pending:
+            # Objects that refer to others of their own kind (region parents) go in waves.
+            wave = [c for c in pending if action != "create" or ids.ready(c)]
+            if not wave:
+                raise RemoteError(
+                    f"cannot create {kind.label} {pending[0].label}: it refers to an object "
+                    "that does not exist"
+                )
+            in_wave = {id(c) for c in wave}
+            pending = [c for c in pending if id(c) not in in_wave]
+            chunks = list(_chunks(wave, size))
+            for number, chunk in enumerate(chunks, 1):
+                try:
+                    if action == "create":
+                        body = [_payload(c, ids, tag_id) for c in chunk]
+                        created = transport.create(kind, body)
+                        for change, record in zip(chunk, created, strict=True):
+                            ids.ids[(name, change.key)] = int(record["id"])
+                            if name == "tags" and change.key == (TAG_SLUG,):
+                                tag_id = int(record["id"])
+                    elif action == "update":
+                        transport.update(kind, [_payload(c, ids, tag_id) for c in chunk])
+                    else:
+                        transport.delete(kind, [int(c.id) for c in chunk if c.id is not None])
+                except NetBoxRequestFailed as exc:
+                    where = (
+                        f"{action} {kind.label}s, chunk {number}/{len(chunks)} "
+                        f"({len(chunk)} objects)"
+                    )
+                    detail = _describe_errors(exc.body, chunk) if exc.status == 400 else str(exc)
+                    raise ChunkFailed(
+                        f"NetBox rejected {where}: {detail}; {written} object(s) written before "
+                        "it are kept, nothing of this chunk was written; fix it and push again"
+                    ) from None
+                except LsgError as exc:
+                    raise ChunkFailed(
+                        f"{exc} (during {action} {kind.label}s, chunk {number}/{len(chunks)}; "
+                        f"{written} object(s) written before it are kept; push again)"
+                    ) from None
+                written += len(chunk)
+                if advance is not None:
+                    advance(len(chunk))
+    return written
+
+
+def push(
+    inventories: Sequence[Inventory],
+    transport: Transport,
+    *,
+    apply_changes: bool = False,
+    prune: bool = False,
+    scope: Collection[str] | None = None,
+    chunk_size: int | None = None,
+    on_read: Advance | None = None,
+    on_write: Callable[[Plan], Advance | None] | None = None,
+) -> PushResult:
+    """Compare inventories with NetBox and, with `apply_changes`, make NetBox match.
+
+    `scope` limits reading and pruning to those LSG ids (None: all tagged objects).
+    """
+    current = read_state(transport, scope or (), on_read)
+    the_plan = make_plan(desired_state(inventories), current, prune=prune, scope=scope)
+    if not apply_changes or not the_plan.changes:
+        return PushResult(the_plan)
+    advance = on_write(the_plan) if on_write is not None else None
+    written = apply(the_plan, transport, current, chunk_size=chunk_size, advance=advance)
+    return PushResult(the_plan, written)
+
+
+# ---------------------------------------------------------------- pull
+
+
+def pull(
+    transport: Transport, lsgs: Collection[str] = (), *, on_read: Advance | None = None
+) -> list[Inventory]:
+    """The inventories NetBox holds for `lsgs` (all LSG tenants when empty), validated."""
+    state = read_state(transport, lsgs, on_read)
+    inventories = []
+    for doc in inventory_dicts_from_state(state, lsgs):
+        try:
+            inventories.append(Inventory.model_validate(doc))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise RemoteError(
+                f"NetBox data for {doc['municipality'].get('id')} is not a valid inventory: "
+                f"{where}: {first['msg']}"
+            ) from None
+    missing = sorted(set(lsgs) - {inv.id for inv in inventories})
+    if missing:
+        raise RemoteError(f"NetBox has no LSG tenant tagged {TAG_SLUG} for {', '.join(missing)}")
+    return inventories
+
+
+def inventory_document(inventory: Inventory) -> dict[str, Any]:
+    """The inventory as the plain mapping a person would write: defaults left out."""
+    doc = inventory.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    doc.pop("schema", None)
+    doc["municipality"] = inventory.municipality.model_dump(
+        mode="json", exclude_none=True, exclude_defaults=True
+    )
+    controls = doc.get("controls") or {}
+    for key, control in list(controls.items()):
+        # `firewall: true` instead of `firewall: {}`, as people write it.
+        if set(control) <= {"in_place"}:
+            controls[key] = control.get("in_place", True)
+    order = ["municipality", "sites", "links", "assets", "software", "services", "controls"]
+    return {k: doc[k] for k in order if doc.get(k) or k in ("municipality", "sites")}
+
+
+def inventory_yaml(inventory: Inventory) -> str:
+    header = f"# {inventory.municipality.name}: pulled from NetBox by lsg-infra.\n"
+    return header + yaml.safe_dump(
+        inventory_document(inventory), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def inventory_path(out: Path, lsg_id: str) -> Path:
+    """inventory/rs/kikinda.yaml for rs-kikinda, the layout `load_inventories` expects."""
+    return out / lsg_id[:2] / f"{lsg_id[3:]}.yaml"
+
+
+def write_inventories(inventories: Sequence[Inventory], out: Path) -> list[Path]:
+    paths = []
+    for inv in inventories:
+        path = inventory_path(out, inv.id)
+        write_text_atomic(path, inventory_yaml(inv))
+        paths.append(path)
+    return paths
