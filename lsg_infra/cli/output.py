@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -53,7 +54,7 @@ def _cell(value: Any) -> Any:
 
     if value is None:
         return Text("-", style="dim")
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):
         return Text(f"{value:,.2f}")
     if isinstance(value, int) and not isinstance(value, bool):
         return Text(f"{value:,}")

@@ -1,0 +1,97 @@
+"""The main job, wired in one place: inventories -> gaps -> costing -> plan.
+
+`build` reads files (inventories, blueprints, catalogue, rates) and returns a
+`Plan`; writing the outputs is the caller's choice (`lsg_infra.reports.write_all`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from lsg_infra import gaps as gap_analysis
+from lsg_infra.costing import CostingError, LsgInfo, build_plan
+from lsg_infra.errors import InputError, Problem, UsageError
+from lsg_infra.model.gap import Gap
+from lsg_infra.model.inventory import Inventory
+from lsg_infra.model.plan import Plan
+from lsg_infra.sources import blueprints as blueprint_files
+from lsg_infra.sources.catalogue import load_catalogue, load_rates
+
+CATALOGUE = "catalogue.yaml"
+COUNTRIES = "countries.yaml"
+CPV_CODES = Path("reference") / "cpv_codes.csv"
+
+
+def parse_years(text: str) -> list[int]:
+    """'2027-2029' -> [2027, 2028, 2029]; '2027' -> [2027]."""
+    try:
+        first, _, last = text.partition("-")
+        start, end = int(first), int(last or first)
+    except ValueError:
+        raise UsageError(f"--years {text!r}: expected a year or a range like 2027-2029") from None
+    if not 2000 <= start <= end <= 2100 or end - start > 20:
+        raise UsageError(f"--years {text!r}: expected a range of at most 20 years, like 2027-2029")
+    return list(range(start, end + 1))
+
+
+def cpv_names(blueprints_dir: Path) -> dict[str, str]:
+    path = blueprints_dir / CPV_CODES
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["code"]: row["description_en"] for row in csv.DictReader(fh)}
+
+
+def build(
+    inventories: Sequence[Inventory],
+    *,
+    blueprints_dir: Path,
+    today: dt.date,
+    years: Sequence[int],
+    horizon_years: int = 5,
+    budget_gross_eur: Decimal | None = None,
+    catalogue_override: Path | None = None,
+    progress: Callable[[], None] | None = None,
+) -> Plan:
+    """The investment plan for `inventories` (already loaded and valid)."""
+    library = blueprint_files.require_library(blueprints_dir)
+    problems: list[Problem] = []
+    for inventory in inventories:
+        problems += blueprint_files.check_inventory(inventory, library)
+    catalogue, catalogue_problems = load_catalogue(blueprints_dir / CATALOGUE, catalogue_override)
+    rates, rate_problems = load_rates(blueprints_dir / COUNTRIES)
+    problems += catalogue_problems + rate_problems
+    if problems or catalogue is None or rates is None:
+        raise InputError(problems)
+
+    all_gaps: list[Gap] = []
+    compliance: dict[str, Decimal] = {}
+    lsgs: dict[str, LsgInfo] = {}
+    for inventory in inventories:
+        m = inventory.municipality
+        blueprint = library.for_inventory(m.tier, m.population, m.country)
+        assessment = gap_analysis.assess(inventory, blueprint, today)
+        all_gaps.extend(assessment.gaps)
+        compliance[m.id] = Decimal(str(assessment.compliance.score))
+        lsgs[m.id] = LsgInfo(m.id, m.name, m.country, m.district)
+        if progress is not None:
+            progress()
+    try:
+        return build_plan(
+            all_gaps,
+            lsgs,
+            catalogue,
+            rates,
+            today=today,
+            years=years,
+            horizon_years=horizon_years,
+            budget_gross_eur=budget_gross_eur,
+            cpv_names=cpv_names(blueprints_dir),
+            compliance_pct=compliance,
+        )
+    except CostingError as exc:
+        raise UsageError(str(exc)) from None
