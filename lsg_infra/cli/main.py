@@ -147,6 +147,9 @@ def _register_subcommands() -> None:
 
     app.add_typer(blueprint.app, name="blueprint")
     gaps.register(app)
+    from lsg_infra.cli import netbox
+
+    app.add_typer(netbox.app, name="netbox")
 
 
 _register_subcommands()

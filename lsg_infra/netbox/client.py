@@ -156,7 +156,7 @@ class NetBoxClient:
         self.session.verify = settings.ca_bundle or settings.verify
         retry = Retry(
             total=5,
-            connect=1,
+            connect=0,  # a refused connection is not transient enough to wait for
             read=0,
             status=5,
             backoff_factor=0.5,
@@ -173,6 +173,10 @@ class NetBoxClient:
 
     def __repr__(self) -> str:
         return f"NetBoxClient(url={self.url!r}, version={self.version!r})"
+
+    def writes(self) -> int:
+        """HTTP requests other than GET made so far."""
+        return sum(n for method, n in self.requests.items() if method != "GET")
 
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.requests[str(response.request.method)] += 1
