@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
@@ -48,8 +49,19 @@ def show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Everything recorded for one LSG."""
+    from lsg_infra.discovery import store
+
     [inv] = api.load_inventories(inventory_paths(inventory), only=[lsg])
+    # Facts from `lsg discover` (a generated file beside the inventory) take the place
+    # of written values that disagree; the differences are shown below.
+    found = store.load_discovered_for(inv)
+    differences: list[store.Difference] = []
+    if found is not None:
+        inv, differences = store.apply_discovered(inv, found.hosts)
     detail = inventory_detail(inv)
+    if found is not None:
+        detail["discovered"] = store.host_summaries(found)
+        detail["differences"] = [{**dataclasses.asdict(d), "message": str(d)} for d in differences]
     if fmt is Format.json:
         output.print_json(detail)
         return
@@ -105,6 +117,28 @@ def show(
         ),
         right=["count", "purchased"],
     )
+    if found is not None:
+        output.print_table(
+            "Discovered (lsg discover)",
+            ["asset", "when", "os", "kernel", "cores", "RAM GB", "free GB", "packages", "ports"],
+            (
+                [
+                    h["asset"],
+                    h["discovered_at"][:16].replace("T", " "),
+                    h["os"],
+                    h["kernel"],
+                    h["cpu_cores"],
+                    h["ram_gb"],
+                    h["disk_free_gb"],
+                    h["packages"],
+                    " ".join(map(str, h["listening"])) or None,
+                ]
+                for h in detail["discovered"]
+            ),
+            right=["cores", "RAM GB", "free GB", "packages"],
+        )
+        for difference in differences:
+            output.console.print(f"differs: {difference}", markup=False)
     output.print_table(
         "Software",
         ["name", "category", "version"],

@@ -384,12 +384,15 @@ def parse_packages(text: str) -> Packages | None:
             continue
         if name:
             rows.append((name, version, arch))
-    counts: dict[str, int] = {}
-    for name, _, _ in rows:
-        counts[name] = counts.get(name, 0) + 1
-    installed = {
-        (f"{name}:{arch}" if counts[name] > 1 else name): version for name, version, arch in rows
-    }
+    arches: dict[str, set[str]] = {}
+    for name, _, arch in rows:
+        arches.setdefault(name, set()).add(arch)
+    installed: dict[str, str] = {}
+    for name, version, arch in rows:
+        # dpkg multiarch (libc6:amd64 and libc6:i386) gets one key per architecture;
+        # rpm keeps several versions of one package (kernels): they share the key.
+        key = f"{name}:{arch}" if len(arches[name]) > 1 else name
+        installed[key] = f"{installed[key]}, {version}" if key in installed else version
     return Packages(manager=manager, installed=dict(sorted(installed.items())))
 
 
@@ -415,7 +418,7 @@ def _subsections(text: str) -> dict[str, list[str]]:
     parts: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in text.splitlines():
-        m = re.fullmatch(r"--([a-z-]+)--", line.strip())
+        m = re.fullmatch(r"--([a-z][a-z-]*[a-z])--", line.strip())
         if m:
             current = parts.setdefault(m.group(1), [])
         elif current is not None:

@@ -113,7 +113,7 @@ def discover_host(target: Target, connector: Connector) -> HostResult:
             target=target,
             status=HostStatus.ERROR,
             reason=_one_line(
-                "the host ran no discovery script (no /bin/sh?)"
+                "the answer held none of the discovery output (no POSIX /bin/sh there?)"
                 + (f": {output.stderr}" if output.stderr.strip() else "")
             ),
             seconds=time.monotonic() - started,

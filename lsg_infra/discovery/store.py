@@ -261,3 +261,36 @@ def apply_discovered(
     if not changed:
         return inventory, differences
     return inventory.model_copy(update={"assets": assets}), differences
+
+
+def host_summaries(found: DiscoveredFile) -> list[dict[str, Any]]:
+    """One plain row per discovered host, for listings and JSON output.
+
+    >>> host_summaries(found)[0]                                  # doctest: +SKIP
+    {'asset': 'srv-01', 'discovered_at': '2025-06-01T08:30:00+00:00', 'os': 'Debian 12', ...}
+    """
+    rows = []
+    for asset_id, host in found.hosts.items():
+        f = host.facts
+        rows.append(
+            {
+                "asset": asset_id,
+                "discovered_at": host.discovered_at.isoformat(),
+                "hostname": f.hostname,
+                "os": " ".join(filter(None, [f.os.name, f.os.version])) if f.os else None,
+                "kernel": f.kernel.release if f.kernel else None,
+                "virtualisation": f.virtualisation,
+                "cpu_cores": f.cpu.cores if f.cpu else None,
+                "ram_gb": f.memory.total_gb if f.memory else None,
+                "disk_free_gb": round(sum(fs.free_bytes for fs in f.filesystems) / 1024**3, 1),
+                "packages": len(f.packages.installed) if f.packages else None,
+                "services": len(f.services),
+                "listening": sorted({s.port for s in f.listening}),
+                "last_security_upgrade": (
+                    f.updates.last_security_upgrade.isoformat(sep=" ")
+                    if f.updates and f.updates.last_security_upgrade
+                    else None
+                ),
+            }
+        )
+    return rows

@@ -43,7 +43,8 @@ def _override(target: Target, config: paramiko.SSHConfig) -> Target:
         return Target(
             lsg_id=target.lsg_id,
             asset_id=target.asset_id,
-            host=str(entry.get("hostname", target.host)),
+            # without HostName, ssh would use the name it looked up; here that is the asset's host
+            host=target.host if entry.get("hostname", name) == name else str(entry["hostname"]),
             port=int(entry.get("port", target.port)),
             user=str(entry.get("user", target.user)),
             identity=Path(identity[0]) if identity else target.identity,
