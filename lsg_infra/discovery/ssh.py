@@ -222,6 +222,9 @@ class ParamikoConnector:
         except OSError as exc:
             client.close()
             reason = exc.strerror or _first_line(exc)
+            if isinstance(exc, paramiko.ssh_exception.NoValidConnectionsError):
+                # one error per address tried; say what they were ("Connection refused")
+                reason = "; ".join(sorted({e.strerror or str(e) for e in exc.errors.values()}))
             raise ConnectionFailure(f"{where}: {reason}") from None
         return client
 
