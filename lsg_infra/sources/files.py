@@ -66,7 +66,15 @@ def load_inventory_file(path: Path) -> tuple[Inventory | None, list[Problem]]:
     except OSError as exc:
         return None, [Problem(shown, 0, "", f"cannot read: {exc.strerror}")]
     if not isinstance(doc.data, dict):
-        return None, [Problem(shown, 1, "", "expected a mapping with 'municipality', 'sites', ...")]
+        return None, [
+            Problem(
+                shown,
+                doc.lines.get((), 1),
+                "",
+                "expected a mapping with 'municipality', 'sites', ...; "
+                f"got {'a list' if isinstance(doc.data, list) else repr(doc.data)[:40]}",
+            )
+        ]
     try:
         inventory = Inventory.model_validate(doc.data)
     except ValidationError as exc:

@@ -10,7 +10,6 @@ accepted: the file is data, never code.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +62,9 @@ class _Loader(_BaseLoader):
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """A 400-asset inventory is about 60 KB; Belgrade's would be well under 1 MB."""
+
+MAX_DEPTH = 64
+"""Nesting levels allowed; an inventory needs about five."""
 
 MAX_NODES_FACTOR = 64
 MAX_NODES_FLOOR = 100_000
@@ -179,6 +181,10 @@ def load(path: Path, display: str | None = None, keep_nodes: bool = False) -> Do
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}: {what}"
+        lines = text.splitlines()
+        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+            # libyaml's message does not name the character; a tab is by far the usual one
+            what += " (a tab? indent with spaces, YAML does not allow tabs there)"
         raise YamlProblem(line, f"YAML syntax error: {what}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(0, f"YAML error: {exc}") from None
@@ -186,6 +192,7 @@ def load(path: Path, display: str | None = None, keep_nodes: bool = False) -> Do
         raise YamlProblem(0, "file is empty; expected a YAML mapping")
     builder = _Builder(budget=max(MAX_NODES_FLOOR, len(text) * MAX_NODES_FACTOR))
     data = builder.build(root, ())
+    builder.lines.setdefault((), root.start_mark.line + 1)
     return Document(path=path, data=data, lines=builder.lines, root=root if keep_nodes else None)
 
 
@@ -200,33 +207,45 @@ def reload_nodes(doc: Document) -> Document:
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, with limits."""
 
-    __slots__ = ("_active", "budget", "lines")
+    __slots__ = ("_active", "budget", "lines", "nodes")
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
+        self.nodes = 0
         self.lines: dict[Path_, int] = {}
         self._active: set[int] = set()
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
+        self.nodes += 1
+        if self.nodes > self.budget:
             raise YamlProblem(
                 node.start_mark.line + 1,
                 "aliases expand to too many values (an alias bomb?); expected plain data",
+                format_path(path),
             )
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+            return self._scalar(node, path)
+        if len(path) > MAX_DEPTH:
+            # Python recursion would fail near 1,000 levels; inventories need about 5
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                f"nested more than {MAX_DEPTH} levels deep; expected plain data",
+            )
         key = id(node)
         if key in self._active:
-            raise YamlProblem(node.start_mark.line + 1, "an alias refers to itself (a cycle)")
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                "an alias refers to itself (a cycle)",
+                format_path(path),
+            )
         self._active.add(key)
         try:
             if isinstance(node, yaml.SequenceNode):
-                self._expect_tag(node, "tag:yaml.org,2002:seq")
+                self._expect_tag(node, "tag:yaml.org,2002:seq", path)
                 self.lines[path] = node.start_mark.line + 1
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             if isinstance(node, yaml.MappingNode):
-                self._expect_tag(node, "tag:yaml.org,2002:map")
+                self._expect_tag(node, "tag:yaml.org,2002:map", path)
                 self.lines[path] = node.start_mark.line + 1
                 return self._mapping(node, path)
         finally:
@@ -242,7 +261,7 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(key_node.start_mark.line + 1, "a key must be plain text")
-            key = self._scalar(key_node)
+            key = self._scalar(key_node, path)
             if not isinstance(key, str | int | bool) or key is None:
                 raise YamlProblem(key_node.start_mark.line + 1, f"key {key!r} is not text")
             if isinstance(key, bool | int):
@@ -277,18 +296,14 @@ class _Builder:
         return 0
 
     @staticmethod
-    def _expect_tag(node: yaml.Node, tag: str) -> None:
+    def _expect_tag(node: yaml.Node, tag: str, path: Path_) -> None:
         if node.tag != tag:
-            raise YamlProblem(
-                node.start_mark.line + 1, f"tag {node.tag} is not allowed; expected plain data"
-            )
+            raise _tag_refused(node, path)
 
     @staticmethod
-    def _scalar(node: yaml.ScalarNode) -> Any:
+    def _scalar(node: yaml.ScalarNode, path: Path_) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            raise YamlProblem(
-                node.start_mark.line + 1, f"tag {node.tag} is not allowed; expected plain data"
-            )
+            raise _tag_refused(node, path)
         tag = node.tag
         if tag == _STR_TAG:
             return node.value
@@ -299,13 +314,31 @@ class _Builder:
                 return value
         try:
             value = _scalar_constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError) as exc:
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            kind = _TAG_WORDS.get(tag, "value")
             raise YamlProblem(
-                node.start_mark.line + 1, f"bad value {node.value!r}: {exc}"
+                node.start_mark.line + 1,
+                f"{node.value!r} is not a valid {kind}: {exc}",
+                format_path(path),
             ) from None
-        if isinstance(value, dt.datetime | dt.date):
-            return value
         return value
+
+
+_TAG_WORDS = {
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:int": "whole number",
+    "tag:yaml.org,2002:float": "number",
+}
+
+
+def _tag_refused(node: yaml.Node, path: Path_) -> YamlProblem:
+    tag = str(node.tag)
+    shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+    return YamlProblem(
+        node.start_mark.line + 1,
+        f"tag {shown} is not allowed; the file is plain data (text, numbers, lists, mappings)",
+        format_path(path),
+    )
 
 
 _SLOW = object()
