@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.discovery.runner import HostResult
     from lsg_infra.discovery.ssh import SshOptions
     from lsg_infra.discovery.store import Difference
+    from lsg_infra.netbox.sync import PushResult
 
 DEFAULT_INVENTORY = Path("inventory")
 DEFAULT_BLUEPRINTS = Path("blueprints")
@@ -195,6 +196,41 @@ def assess(
     return [gaps.assess(inv, blueprint_for(inv, library), day) for inv in inventories]
 
 
+def netbox_push(
+    inventories: Sequence[Inventory],
+    *,
+    apply: bool = False,
+    prune: bool = False,
+    only: Sequence[str] = (),
+    config: Path | None = None,
+) -> PushResult:
+    """Compare inventories with NetBox (settings from NETBOX_URL/NETBOX_TOKEN or the
+    config file) and, with `apply`, make NetBox match; `only` limits reading and
+    pruning to those LSG ids.
+
+    >>> netbox_push(load_inventories(), apply=False).plan.summary()[0]  # doctest: +SKIP
+    KindSummary(kind='tags', create=0, update=0, delete=0, unchanged=1)
+    """
+    from lsg_infra import netbox as nb
+
+    client = nb.connect(nb.load_settings(config))
+    return nb.push(inventories, client, apply_changes=apply, prune=prune, scope=list(only) or None)
+
+
+def netbox_pull(
+    lsgs: Sequence[str] = (), *, out: Path | None = None, config: Path | None = None
+) -> list[Inventory]:
+    """The inventories NetBox holds (all LSGs tagged lsg-infra, or `lsgs`); with `out`,
+    also written as `<out>/<country>/<slug>.yaml`."""
+    from lsg_infra import netbox as nb
+
+    client = nb.connect(nb.load_settings(config))
+    inventories = nb.pull(client, lsgs)
+    if out is not None:
+        nb.write_inventories(inventories, out)
+    return inventories
+
+
 __all__ = [
     "Discovery",
     "InputError",
@@ -204,6 +240,8 @@ __all__ = [
     "load_blueprints",
     "load_inventories",
     "load_inventories_with_discovered",
+    "netbox_pull",
+    "netbox_push",
     "validate",
     "validate_all",
     "validate_blueprints",
