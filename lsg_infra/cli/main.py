@@ -133,23 +133,16 @@ def schema_plan(
 
 def _register_subcommands() -> None:
     # Imported here so that each command group stays in its own module.
-    from lsg_infra.cli import inventory, sample
+    from lsg_infra.cli import blueprint, discover, gaps, inventory, netbox, plan, provision, sample
 
     app.add_typer(inventory.app, name="inventory")
-    app.add_typer(sample.app, name="sample")
-    from lsg_infra.cli import plan
-
-    plan.register(app)
-    from lsg_infra.cli import discover
-
-    discover.register(app)
-    from lsg_infra.cli import blueprint, gaps
-
     app.add_typer(blueprint.app, name="blueprint")
-    gaps.register(app)
-    from lsg_infra.cli import netbox
-
     app.add_typer(netbox.app, name="netbox")
+    app.add_typer(sample.app, name="sample")
+    plan.register(app)
+    gaps.register(app)
+    discover.register(app)
+    provision.register(app, inventory.app)
 
 
 _register_subcommands()

@@ -67,10 +67,10 @@ def error(message: str) -> None:
 
 @contextmanager
 def progress_bar(
-    description: str, total: int, *, enabled: bool = True
+    description: str, total: int, *, enabled: bool = True, min_total: int = 20
 ) -> Iterator[Callable[..., None]]:
     """A progress bar on stderr when it helps (a terminal, and enough work)."""
-    if not enabled or total < 20 or not err_console.is_terminal:
+    if not enabled or total < min_total or not err_console.is_terminal:
         yield lambda *args, **kwargs: None
         return
     with Progress(

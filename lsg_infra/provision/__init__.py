@@ -1,0 +1,1 @@
+"""Provisioning: the LSG's inventory -> an Ansible inventory -> ansible-runner -> results."""

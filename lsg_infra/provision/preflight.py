@@ -1,0 +1,121 @@
+"""Preflight: before a run, check each host over SSH (paramiko) can take the playbooks.
+
+Checks: reachable with the host key verified, sudo without a password, a supported
+OS version, enough free disk on /, and a clock that agrees with this machine's.
+One result per host; a host that fails a check never stops the others.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from lsg_infra.discovery.ssh import Connector, Target
+from lsg_infra.errors import LsgError
+
+SUPPORTED_OS = {("debian", "12")}
+GIB = 1024**3
+MIN_FREE_BYTES = 4 * GIB
+MAX_CLOCK_SKEW_S = 60
+
+SCRIPT = r"""
+if sudo -n true 2>/dev/null; then echo "sudo=yes"; else echo "sudo=no"; fi
+if [ -r /etc/os-release ]; then . /etc/os-release; echo "os=${ID:-?} ${VERSION_ID:-?}"; fi
+echo "disk_free=$(df -P -B1 / 2>/dev/null | awk 'NR==2 {print $4}')"
+echo "ntp=$(timedatectl show -p NTPSynchronized --value 2>/dev/null || echo unknown)"
+echo "epoch=$(date +%s)"
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class PreflightResult:
+    target: Target
+    checks: list[Check] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(c.ok for c in self.checks)
+
+
+def parse(output: str, now: float) -> list[Check]:
+    """The checks from the script's output (pure; `now` is this machine's clock)."""
+    facts = dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
+    checks = [Check("reachable", True, "SSH login with a verified host key")]
+    sudo = facts.get("sudo") == "yes"
+    checks.append(Check("sudo", sudo, "passwordless" if sudo else "sudo asks for a password"))
+    os_id, _, version = facts.get("os", "? ?").partition(" ")
+    supported = (os_id, version) in SUPPORTED_OS
+    checks.append(
+        Check(
+            "os",
+            supported,
+            f"{os_id} {version}"
+            + (
+                ""
+                if supported
+                else f"; expected one of {', '.join(' '.join(o) for o in sorted(SUPPORTED_OS))}"
+            ),
+        )
+    )
+    try:
+        free = int(facts.get("disk_free", ""))
+    except ValueError:
+        checks.append(Check("disk", False, "could not read free space on /"))
+    else:
+        checks.append(
+            Check(
+                "disk",
+                free >= MIN_FREE_BYTES,
+                f"{free / GIB:.1f} GiB free on /; at least {MIN_FREE_BYTES / GIB:.0f} GiB needed",
+            )
+        )
+    try:
+        skew = abs(int(facts.get("epoch", "")) - now)
+    except ValueError:
+        checks.append(Check("time", False, "could not read the host's clock"))
+    else:
+        ntp = facts.get("ntp", "unknown")
+        checks.append(
+            Check(
+                "time",
+                skew <= MAX_CLOCK_SKEW_S,
+                f"clock {skew:.0f} s from this machine's (NTP synchronised: {ntp})",
+            )
+        )
+    return checks
+
+
+def preflight_host(target: Target, connector: Connector) -> PreflightResult:
+    try:
+        output = connector.run(target, SCRIPT)
+    except LsgError as exc:
+        return PreflightResult(target, [Check("reachable", False, str(exc))], error=str(exc))
+    return PreflightResult(target, parse(output.stdout, time.time()))
+
+
+def preflight(
+    targets: Sequence[Target],
+    connector: Connector,
+    *,
+    workers: int = 10,
+    progress: Callable[[PreflightResult], None] | None = None,
+) -> list[PreflightResult]:
+    """One result per target, in the order given; `progress` is called as each finishes."""
+    results: list[PreflightResult | None] = [None] * len(targets)
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets) or 1))) as pool:
+        futures = {pool.submit(preflight_host, t, connector): i for i, t in enumerate(targets)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(future.result())
+    return [r for r in results if r is not None]
