@@ -7,6 +7,7 @@ are inverse for every field the inventory has (see docs/netbox.md for the table)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -22,7 +23,16 @@ from lsg_infra.model.inventory import (
     Link,
     LinkKind,
 )
-from lsg_infra.netbox.model import CF_GROUP, TAG_SLUG, Key, NbObject, Ref, State, empty_state
+from lsg_infra.netbox.model import (
+    CF_GROUP,
+    KINDS,
+    TAG_SLUG,
+    Key,
+    NbObject,
+    Ref,
+    State,
+    empty_state,
+)
 
 # NetBox object types (app_label.model) that our custom fields attach to.
 TENANT = "tenancy.tenant"
@@ -124,6 +134,7 @@ GENERATED = "#"
 """Names of records that have no id in the inventory contain '#', which no id can."""
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str, max_length: int = 100) -> str:
     """A NetBox slug: lower-case ASCII letters, digits and dashes.
 
@@ -206,10 +217,10 @@ class _Builder:
         self.state = empty_state()
 
     def add(self, kind: str, fields: dict[str, Any]) -> Ref:
-        from lsg_infra.netbox.model import KINDS
-
         key = KINDS[kind].key(fields)
-        self.state[kind].setdefault(key, NbObject(kind, key, fields))
+        objects = self.state[kind]
+        if key not in objects:
+            objects[key] = NbObject(kind, key, fields)
         return Ref(kind, key)
 
 
