@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -92,16 +91,26 @@ def _line_sheet(wb: Workbook, title: str, lines: Sequence[ProcurementLine]) -> N
     ws.auto_filter.ref = f"A1:{get_column_letter(len(LINE_COLUMNS))}{max(1, len(lines)) + 1}"
     ws.append(_header(ws, [h for h, _, _ in LINE_COLUMNS]))
     for line in lines:
-        row = []
+        row: list[Any] = []
         for _, field, _ in LINE_COLUMNS:
             value = getattr(line, field)
             if hasattr(value, "value"):  # enums
                 value = value.value
-            fmt = (
-                MONEY if field in MONEY_FIELDS else (NUMBER if isinstance(value, Decimal) else None)
-            )
-            row.append(_cell(ws, value, fmt))
+            if field in MONEY_FIELDS:
+                row.append(_cell(ws, value, MONEY))
+            else:
+                # Plain values stream much faster than styled cells; text is still
+                # neutralised, so openpyxl never sees a leading '=' (a formula).
+                row.append(_plain(value))
         ws.append(row)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
 
 TOTAL_COLUMNS = (
