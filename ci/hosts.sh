@@ -59,7 +59,7 @@ down() {
   if ((${#ids[@]})); then
     log "removing ${#ids[@]} test host container(s)"
     # Throw-away hosts: no need for a clean shutdown, -t 1 keeps teardown fast.
-    lsg_podman rm -f -t 1 "${ids[@]}" >/dev/null
+    remove_containers "${ids[@]}"
   fi
   if ((ALL)); then
     rm -rf "$LSG_STATE_DIR/hosts"

@@ -152,7 +152,26 @@ image_prune_old() {
   done < <(lsg_podman images --format '{{.Repository}}:{{.Tag}}' --filter "reference=$name" 2>/dev/null || true)
 }
 
-# write_json FILE — stdin → FILE atomically, mode 0600 (may hold secrets).
+# remove_containers ID... — force-remove, retrying: `podman rm -f` can lose a
+# race with a container that is stopping by itself ("container state
+# improper"), and a container left behind is exactly what must not happen.
+remove_containers() {
+  local attempt id
+  local -a left=("$@") still
+  for attempt in 1 2 3 4 5; do
+    lsg_podman rm -f -t 1 "${left[@]}" >/dev/null 2>&1 || true
+    still=()
+    for id in "${left[@]}"; do
+      if lsg_podman container exists "$id"; then still+=("$id"); fi
+    done
+    ((${#still[@]} == 0)) && return 0
+    left=("${still[@]}")
+    sleep "$attempt"
+  done
+  die "could not remove containers: ${left[*]}"
+}
+
+# write_private_file FILE — stdin → FILE atomically, mode 0600 (may hold secrets).
 write_private_file() {
   local file="$1" tmp
   mkdir -p "$(dirname "$file")"

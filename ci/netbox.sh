@@ -49,7 +49,7 @@ down() {
   if ((${#ids[@]})); then
     log "removing ${#ids[@]} NetBox container(s)"
     # Throw-away server (the image holds the pristine database): kill fast.
-    lsg_podman rm -f -t 1 "${ids[@]}" >/dev/null
+    remove_containers "${ids[@]}"
   fi
   if ((ALL)); then rm -rf "$LSG_STATE_DIR/netbox"; else rm -rf "$DIR"; fi
 }
@@ -132,6 +132,9 @@ PY
 case "$CMD" in
   up) up ;;
   down) ensure_podman; down ;;
-  status) [[ -f $STATE ]] || die "no state for $NAME ($STATE)"; cat "$STATE" ;;
+  # The token stays in the state file; status shows everything else.
+  status)
+    [[ -f $STATE ]] || die "no state for $NAME ($STATE)"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["token"]="<in state file>"; print(json.dumps(d, indent=2))' "$STATE" ;;
   *) die "usage: ci/netbox.sh up [--name NAME] | down [--name NAME|--all] | status" ;;
 esac
