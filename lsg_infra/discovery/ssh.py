@@ -224,7 +224,9 @@ class ParamikoConnector:
             reason = exc.strerror or _first_line(exc)
             if isinstance(exc, paramiko.ssh_exception.NoValidConnectionsError):
                 # one error per address tried; say what they were ("Connection refused")
-                reason = "; ".join(sorted({e.strerror or str(e) for e in exc.errors.values()}))
+                reason = "; ".join(
+                    sorted({getattr(e, "strerror", None) or str(e) for e in exc.errors.values()})
+                )
             raise ConnectionFailure(f"{where}: {reason}") from None
         return client
 
