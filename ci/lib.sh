@@ -82,6 +82,12 @@ ensure_podman() {
 ensure_debootstrap() {
   require_root
   ensure_tools debootstrap:debootstrap
+  # On Ubuntu (e.g. GitHub runners) debootstrap has no Debian keys by default.
+  if [[ ! -s /usr/share/keyrings/debian-archive-keyring.gpg ]]; then
+    command -v apt-get >/dev/null 2>&1 || missing "/usr/share/keyrings/debian-archive-keyring.gpg (package debian-archive-keyring)"
+    log "installing debian-archive-keyring (debootstrap verifies Debian with it)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debian-archive-keyring >&2
+  fi
 }
 
 # recipe_hash FILE... -- STRING...  → 16 hex chars over the files' content
