@@ -22,8 +22,19 @@ LSG_STATE_DIR="${LSG_CI_STATE_DIR:-$LSG_REPO_ROOT/.cache/lsg-ci}"
 # Label on every container we start: teardown finds containers by it.
 LSG_LABEL="lsg-infra.ci"
 # podman's defaults exceed this machine's hard limits ("setrlimit ...
-# Operation not permitted"), so pass limits that fit under them.
-LSG_ULIMITS=(--ulimit "nofile=1024:1024" --ulimit "nproc=${LSG_CI_NPROC:-4096}:${LSG_CI_NPROC:-4096}")
+# Operation not permitted"), so pass limits that fit under them: the hard
+# limits of this shell, capped. nproc counts every process of uid 0 on the
+# machine (rootful containers share it), so it must not be small either.
+_lsg_hard_limit() {
+  local v cap="$2"
+  v=$(ulimit -H "$1" 2>/dev/null || echo "$cap")
+  [[ $v == unlimited || ! $v =~ ^[0-9]+$ || $v -gt $cap ]] && v=$cap
+  printf '%s\n' "$v"
+}
+LSG_NOFILE_HARD=$(_lsg_hard_limit -n 65536)
+LSG_NPROC=$(_lsg_hard_limit -u 32768)  # 65535 was refused by runc here
+LSG_ULIMITS=(--ulimit "nofile=$((LSG_NOFILE_HARD < 1024 ? LSG_NOFILE_HARD : 1024)):$LSG_NOFILE_HARD"
+  --ulimit "nproc=${LSG_CI_NPROC:-$LSG_NPROC}:${LSG_CI_NPROC:-$LSG_NPROC}")
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
