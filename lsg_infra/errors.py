@@ -67,8 +67,20 @@ class HostKeyMismatch(ConnectionFailure):
     """An SSH host presented a key that does not match known_hosts."""
 
 
+class UnknownHostKey(ConnectionFailure):
+    """An SSH host has no key in known_hosts and new keys are not being accepted."""
+
+
+class ConnectTimeout(ConnectionFailure):
+    """An SSH host did not answer within the connect timeout."""
+
+
 class RemoteError(LsgError):
     """A remote system answered, but with an error we cannot work around."""
+
+
+class CommandTimeout(RemoteError):
+    """A command on an SSH host did not finish within the command timeout."""
 
 
 class ProvisioningError(LsgError):

@@ -16,18 +16,15 @@ from enum import StrEnum
 
 from lsg_infra.discovery import facts as facts_mod
 from lsg_infra.discovery.facts import HostFacts
-from lsg_infra.discovery.ssh import (
-    CommandTimeout,
-    Connector,
-    ConnectTimeout,
-    Target,
-    UnknownHostKey,
-)
+from lsg_infra.discovery.ssh import Connector, Target
 from lsg_infra.errors import (
     AuthenticationFailure,
+    CommandTimeout,
     ConnectionFailure,
+    ConnectTimeout,
     HostKeyMismatch,
     LsgError,
+    UnknownHostKey,
 )
 
 log = logging.getLogger(__name__)

@@ -23,9 +23,11 @@ import paramiko
 
 from lsg_infra.errors import (
     AuthenticationFailure,
+    CommandTimeout,
     ConnectionFailure,
+    ConnectTimeout,
     HostKeyMismatch,
-    RemoteError,
+    UnknownHostKey,
 )
 
 PASSWORD_ENV = "LSG_SSH_PASSWORD"  # noqa: S105 - the name of the variable, not a password
@@ -33,18 +35,6 @@ DEFAULT_KNOWN_HOSTS = Path("~/.ssh/known_hosts")
 CHUNK = 32 * 1024
 DEFAULT_OUTPUT_CAP = 8 * 1024 * 1024
 STDERR_CAP = 16 * 1024
-
-
-class UnknownHostKey(ConnectionFailure):
-    """An SSH host has no key in known_hosts and new keys are not being accepted."""
-
-
-class ConnectTimeout(ConnectionFailure):
-    """An SSH host did not answer within the connect timeout."""
-
-
-class CommandTimeout(RemoteError):
-    """A command on an SSH host did not finish within the command timeout."""
 
 
 class Secret:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lsg_infra import errors
 from lsg_infra.discovery import facts, runner, ssh
 from lsg_infra.discovery.runner import HostStatus, discover_hosts
 from lsg_infra.discovery.ssh import RemoteOutput, Secret, SshOptions, Target
@@ -51,9 +52,9 @@ class FakeConnector:
             case "locked":
                 raise AuthenticationFailure("root@127.0.0.1:2200 refused our credentials")
             case "new":
-                raise ssh.UnknownHostKey("no key for 127.0.0.1:2200")
+                raise errors.UnknownHostKey("no key for 127.0.0.1:2200")
             case "slow":
-                raise ssh.CommandTimeout("127.0.0.1:2200: no complete answer within 1 s")
+                raise errors.CommandTimeout("127.0.0.1:2200: no complete answer within 1 s")
             case "buggy":
                 raise ZeroDivisionError("oops")
             case "binary":
@@ -190,7 +191,7 @@ def test_reader_stops_at_the_cap_and_decodes_binary() -> None:
 
 def test_reader_gives_up_after_the_command_timeout() -> None:
     channel = FakeChannel([b"WAIT"] * 10_000)
-    with pytest.raises(ssh.CommandTimeout):
+    with pytest.raises(errors.CommandTimeout):
         ssh._run_on(FakeClient(channel), "x", SshOptions(command_timeout=0.01), "h:22")  # type: ignore[arg-type]
     assert channel.closed
 
@@ -202,8 +203,8 @@ def test_reader_returns_everything_below_the_cap() -> None:
 
 
 def test_classify_prefers_the_specific_failure() -> None:
-    assert runner.classify(ssh.ConnectTimeout("x")) is HostStatus.TIMEOUT
-    assert runner.classify(ssh.UnknownHostKey("x")) is HostStatus.HOST_KEY_UNKNOWN
+    assert runner.classify(errors.ConnectTimeout("x")) is HostStatus.TIMEOUT
+    assert runner.classify(errors.UnknownHostKey("x")) is HostStatus.HOST_KEY_UNKNOWN
     assert runner.classify(ConnectionFailure("x")) is HostStatus.UNREACHABLE
     assert runner.classify(ValueError("x")) is HostStatus.ERROR
 
