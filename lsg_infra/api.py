@@ -52,6 +52,7 @@ def validate(
 def load_inventories_with_discovered(
     paths: Sequence[Path] = (DEFAULT_INVENTORY,),
     only: Sequence[str] = (),
+    progress: files.ProgressFn | None = None,
 ) -> tuple[list[Inventory], list[Difference]]:
     """Inventories with the facts `lsg discover` found put in place of written values.
 
@@ -68,7 +69,7 @@ def load_inventories_with_discovered(
 
     merged: list[Inventory] = []
     differences: list[Difference] = []
-    for inventory in load_inventories(paths, only):
+    for inventory in load_inventories(paths, only, progress):
         found = store.load_discovered_for(inventory)
         if found is None:
             merged.append(inventory)

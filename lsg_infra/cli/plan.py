@@ -69,9 +69,12 @@ def plan(
     budget_years = parse_years(years) if years else [day.year + 1, day.year + 2, day.year + 3]
     amount = _budget(budget)
     targets = inventory_paths(inventory)
+    # Discovered facts (lsg discover) replace what a person wrote: the plan works on facts.
     files = inventory_files(targets) if not lsgs else []
     with output.progress_bar("Reading inventories", len(files)) as advance:
-        inventories = api.load_inventories(targets, only=lsgs or [], progress=advance)
+        inventories, differences = api.load_inventories_with_discovered(
+            targets, only=lsgs or [], progress=advance
+        )
     with output.progress_bar("Analysing gaps", len(inventories)) as advance:
         result = build(
             inventories,
@@ -119,4 +122,9 @@ def plan(
         ],
         right=["LSGs", "gaps", "CAPEX", "OPEX / year", "TCO", "unfunded"],
     )
+    if differences:
+        output.error(
+            f"{len(differences)} discovered value(s) differ from the inventory files and were "
+            "used instead (lsg inventory show ID lists them)"
+        )
     output.error("wrote " + ", ".join(str(p) for p in paths))
