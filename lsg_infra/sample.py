@@ -238,7 +238,7 @@ def _inventory(lsg: LsgName, n_assets: int, rng: random.Random) -> dict[str, Any
         item: dict[str, Any] = {"name": name, "category": category}
         item["version"] = rng.choice(versions)
         if servers and category in ("database", "dms", "cms", "backup"):
-            item["on"] = rng.choice(servers)
+            item["installed_on"] = rng.choice(servers)
         software.append(item)
     offered = service_ids()[lsg.country]
     services = sorted(rng.sample(offered, rng.randint(0, len(offered))))

@@ -286,7 +286,7 @@ class Software(Record):
     version: VersionText | None = None
     vendor: Text | None = None
     licences: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    on: Slug | None = Field(default=None, description="Asset id it runs on, if one.")
+    installed_on: Slug | None = Field(default=None, description="Asset id it runs on, if one.")
 
 
 class Control(Record):

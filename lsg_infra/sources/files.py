@@ -190,9 +190,9 @@ def check_references(
                 f"'{host}' is a {asset_kinds[host]}; a virtual machine runs on a server",
             )
     for i, sw in records("software"):
-        on = text(sw, "on")
+        on = text(sw, "installed_on")
         if on is not None and on not in asset_kinds:
-            problem(("software", i, "on"), f"unknown asset '{on}'{did_you_mean(on, asset_kinds)}")
+            problem(("software", i, "installed_on"), f"unknown asset '{on}'{did_you_mean(on, asset_kinds)}")
     return problems
 
 

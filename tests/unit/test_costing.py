@@ -79,7 +79,8 @@ def test_serbia_by_hand(catalogue, rates):
         gaps, {"rs-a": LSGS["rs-a"]}, catalogue, rates, today=TODAY, years=[2027], horizon_years=5
     )
     ws, fiber = plan.lines
-    # 3 x 700.00 = 2100.00 net; VAT 20 % = 420.00; gross 2520.00; lifetime 5 in 5 years: bought once.
+    # 3 x 700.00 = 2100.00 net; VAT 20 % = 420.00; gross 2520.00;
+    # lifetime 5 years in a 5-year horizon: bought once.
     assert (ws.quantity, ws.net_eur, ws.vat_eur, ws.gross_eur) == (
         D(3),
         D("2100.00"),
@@ -134,7 +135,8 @@ def test_north_macedonia_by_hand_with_reduced_vat(catalogue, rates):
         gaps, {"mk-c": LSGS["mk-c"]}, catalogue, rates, today=TODAY, years=[2027], horizon_years=4
     )
     act, av = plan.lines  # absent controls go first within a severity
-    # Software at the reduced 5 %: 7 x 19.99 = 139.93; VAT 6.9965 -> 7.00; gross 146.93 / year; 4 years 587.72
+    # Software at the reduced 5 %: 7 x 19.99 = 139.93; VAT 6.9965 -> 7.00;
+    # gross 146.93 / year; 4 years 587.72
     assert (av.net_eur, av.vat_pct, av.vat_eur, av.gross_eur) == (
         D("139.93"),
         D(5),

@@ -51,7 +51,7 @@ def test_slugify() -> None:
 def test_text_is_the_dict_it_came_from(tmp_path: Path) -> None:
     docs = dict(generate_inventories(6, 50, 2))
     for path, text in generate(6, 50, 2):
-        # read as lsg reads it: `on:` (software.on) is a key, not YAML 1.1's boolean
+        # read as lsg reads it: keys are text, never YAML 1.1 booleans
         file = tmp_path / "x.yaml"
         file.write_text(text, "utf-8")
         assert yamlfile.load(file).data == docs[path]
