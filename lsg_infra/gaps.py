@@ -36,7 +36,7 @@ from lsg_infra.model.blueprint import (
     SoftwareSupportRequirement,
 )
 from lsg_infra.model.gap import Family, Gap, GapKind
-from lsg_infra.model.inventory import Asset, AssetKind, Inventory, Record, SiteRole
+from lsg_infra.model.inventory import Asset, AssetKind, Inventory, Record, SiteRole, SourceRef
 
 SEAT_KINDS = (AssetKind.WORKSTATION, AssetKind.LAPTOP)
 
@@ -193,9 +193,9 @@ def _gap(
     records: Iterable[Record] = (),
 ) -> Gap:
     records = list(records)
-    sources = sorted(
-        (s.file, s.line) for s in (r.source for r in records) if s is not None
-    ) or _fallback_source(ctx)
+    found = [s for s in map(_source_of, records) if s is not None]
+    # The earliest record, not the first in list order: gaps must not depend on record order.
+    sources = [min((s.file, s.line) for s in found)] if found else _fallback_source(ctx)
     asset_ids = sorted({r.id for r in records if isinstance(r, Asset) and r.id})
     return Gap(
         lsg=ctx.lsg,
@@ -220,6 +220,13 @@ def _gap(
 def _where(source: tuple[str, int]) -> str:
     file, line = source
     return f"{file}:{line}" if line else file
+
+
+def _source_of(record: Record) -> SourceRef | None:
+    # Same as `record.source`, without pydantic's attribute lookup (hot with 100,000 assets).
+    private = record.__pydantic_private__ or {}
+    source = private.get("_source")
+    return source if isinstance(source, SourceRef) else None
 
 
 def _fallback_source(ctx: _Context) -> list[tuple[str, int]]:
@@ -450,7 +457,15 @@ def _connectivity(ctx: _Context, req: ConnectivityRequirement) -> list[Gap]:
 
 
 def _software_support(ctx: _Context, req: SoftwareSupportRequirement) -> list[Gap]:
-    support = ctx.blueprint.software
+    lookups: dict[tuple[str, str | None], tuple[bool, dt.date | None]] = {}
+
+    def end_of_support(name: str, version: str | None) -> tuple[bool, dt.date | None]:
+        # Thousands of assets share a handful of OS versions: look each up once.
+        key = (name, version)
+        if key not in lookups:
+            lookups[key] = ctx.blueprint.software.end_of_support(name, version)
+        return lookups[key]
+
     units = 0
     records: list[Record] = []
     what: dict[str, dt.date] = {}
@@ -458,7 +473,7 @@ def _software_support(ctx: _Context, req: SoftwareSupportRequirement) -> list[Ga
         for asset in ctx.assets_by_kind.get(kind, ()):
             if asset.os is None:
                 continue
-            known, end = support.end_of_support(asset.os.name, asset.os.version)
+            known, end = end_of_support(asset.os.name, asset.os.version)
             if known and end is not None and end <= ctx.today:
                 units += asset.count
                 records.append(asset)
@@ -466,7 +481,7 @@ def _software_support(ctx: _Context, req: SoftwareSupportRequirement) -> list[Ga
     for sw in ctx.inventory.software:
         if sw.category not in req.categories:
             continue
-        known, end = support.end_of_support(sw.name, sw.version)
+        known, end = end_of_support(sw.name, sw.version)
         if known and end is not None and end <= ctx.today:
             units += (sw.licences or ctx.seats or 1) if req.per_seat else 1
             records.append(sw)
@@ -537,7 +552,10 @@ def _eservice(ctx: _Context, req: EServiceRequirement) -> list[Gap]:
 def _control(ctx: _Context, req: ControlRequirement) -> list[Gap]:
     control = ctx.inventory.controls.get(req.control)
     name = ctx.blueprint.control_names.get(req.control, req.control)
-    if control is not None and control.in_place and (not req.offsite or control.offsite):
+    # `offsite-backup: true` is the other way inventories say `backup: {offsite: true}`.
+    twin = ctx.inventory.controls.get(f"offsite-{req.control}")
+    offsite = (control is not None and control.offsite) or (twin is not None and twin.in_place)
+    if control is not None and control.in_place and (not req.offsite or offsite):
         return []
     if control is None:
         actual, reason = "not recorded", f"{name} ({req.control}) is not recorded as in place."

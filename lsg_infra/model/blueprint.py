@@ -20,7 +20,14 @@ import math
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
 
 from lsg_infra.model.gap import Family, Remedy, Severity
 from lsg_infra.model.inventory import AssetKind, ServerRole, SiteRole, SoftwareCategory
@@ -412,6 +419,15 @@ class SoftwareSupport(Strict):
     """End-of-support dates by product and version (blueprints/software_support.yaml)."""
 
     products: tuple[Product, ...]
+    _index: dict[tuple[str, str], dt.date | None] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object, /) -> None:
+        # (name, version) in lower case -> end date; the analysis asks once per asset record.
+        for product in reversed(self.products):  # the first product listed wins
+            for v in reversed(product.versions):
+                for name in product.names:
+                    for version in (v.version, *v.aliases):
+                        self._index[(name.casefold(), version.casefold())] = v.end_of_support
 
     def end_of_support(self, name: str, version: str | None) -> tuple[bool, dt.date | None]:
         """(known, end date) for a product as written in an inventory.
@@ -420,15 +436,10 @@ class SoftwareSupport(Strict):
         """
         if version is None:
             return False, None
-        wanted_name = name.strip().casefold()
-        wanted_version = version.strip().casefold()
-        for product in self.products:
-            if wanted_name not in (n.casefold() for n in product.names):
-                continue
-            for v in product.versions:
-                if wanted_version in (x.casefold() for x in (v.version, *v.aliases)):
-                    return True, v.end_of_support
-        return False, None
+        key = (name.strip().casefold(), version.strip().casefold())
+        if key not in self._index:
+            return False, None
+        return True, self._index[key]
 
 
 class ResolvedBlueprint(Strict):
