@@ -58,7 +58,7 @@ def show(
     differences: list[store.Difference] = []
     if found is not None:
         inv, differences = store.apply_discovered(inv, found.hosts)
-    detail = inventory_detail(inv)
+    detail = inventory_detail(inv, tiers_by_lsg([inv]).get(inv.id))
     if found is not None:
         detail["discovered"] = store.host_summaries(found)
         detail["differences"] = [{**dataclasses.asdict(d), "message": str(d)} for d in differences]
