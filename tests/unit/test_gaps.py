@@ -146,3 +146,16 @@ def test_every_remedy_item_is_in_the_catalogue(samples: list[Assessment]) -> Non
 def test_the_same_inputs_give_the_same_output(samples: list[Assessment]) -> None:
     folders = [SAMPLES / "rs", SAMPLES / "mk", SAMPLES / "me"]
     assert api.assess(folders, BLUEPRINTS, today=SAMPLE_DAY) == samples
+
+
+def test_offsite_backup_control_counts_as_the_off_site_copy() -> None:
+    # Inventories (and the sample generator) may say `offsite-backup: true` instead.
+    inventory, blueprint, today, _ = load_case("absent-control")
+    controls = {
+        **inventory.controls,
+        "offsite-backup": inventory.controls["firewall"],  # any control that is in place
+    }
+    other = inventory.model_copy(update={"controls": controls})
+    before = {g.requirement for g in analyse(inventory, blueprint, today)}
+    after = {g.requirement for g in analyse(other, blueprint, today)}
+    assert before - after == {"control-backup"}
