@@ -5,6 +5,7 @@ The same inputs always give the same plan, line for line.
 
 Rules a planner can check by hand:
 - quantity = shortfall x remedy.per_unit + remedy.fixed, rounded up to whole units;
+- a device that is replaced as obsolete is not also upgraded for unsupported software;
 - net = quantity x unit price, rounded half-up to cents; VAT = net x rate, rounded;
   gross = net + VAT; recurring items are costed per year (monthly x 12);
 - total cost of ownership over N years = one-off gross x purchases within N years
@@ -79,6 +80,31 @@ def urgency(gap: Gap) -> tuple[int, int, int, str, str, str]:
         gap.requirement,
         gap.site or "",
     )
+
+
+def replaced_units(gaps: Sequence[Gap]) -> dict[tuple[str, str, str | None], Decimal]:
+    """Units of each unsupported-software gap that an obsolete-equipment gap already replaces.
+
+    A ten-year-old PC running Windows 7 is both obsolete (buy a new PC) and
+    unsupported (upgrade its OS); buying both would count it twice. The new PC
+    comes with a supported OS, so the upgrade is costed only for devices that stay.
+    Keyed by (LSG, requirement, site) of the unsupported gap.
+    """
+    replacing: dict[str, list[Gap]] = defaultdict(list)
+    for gap in gaps:
+        if gap.kind is GapKind.OBSOLETE and gap.assets:
+            replacing[gap.lsg].append(gap)
+    out: dict[tuple[str, str, str | None], Decimal] = {}
+    for gap in gaps:
+        if gap.kind is not GapKind.UNSUPPORTED or not gap.assets:
+            continue
+        mine = set(gap.assets)
+        covered = sum(
+            (g.shortfall for g in replacing.get(gap.lsg, ()) if mine & set(g.assets)), ZERO
+        )
+        if covered:
+            out[(gap.lsg, gap.requirement, gap.site)] = min(covered, gap.shortfall)
+    return out
 
 
 def cost_gap(
@@ -250,6 +276,7 @@ def build_plan(
     if budget_gross_eur is not None and budget_gross_eur < 0:
         raise CostingError("the budget cannot be negative")
     packages = []
+    replaced = replaced_units(gaps)
     for gap in sorted(gaps, key=urgency):
         lsg = lsgs.get(gap.lsg)
         if lsg is None:
@@ -257,6 +284,10 @@ def build_plan(
         country = rates.get(lsg.country)
         if country is None:
             raise CostingError(f"no VAT and exchange rate for country '{lsg.country}'")
+        covered = replaced.get((gap.lsg, gap.requirement, gap.site), ZERO)
+        if covered:
+            # These devices are replaced by new ones that come with supported software.
+            gap = gap.model_copy(update={"shortfall": max(ZERO, gap.shortfall - covered)})
         package = cost_gap(gap, lsg, catalogue, country, horizon_years)
         if package:
             packages.append(package)

@@ -246,3 +246,31 @@ def test_unknown_item_is_a_clear_error(catalogue, rates):
     gaps = [gap("rs-a", "x", GapKind.MISSING, Severity.HIGH, 1, Remedy(item="nope"))]
     with pytest.raises(CostingError, match="catalogue item 'nope'"):
         build_plan(gaps, LSGS, catalogue, rates, today=TODAY, years=[2027])
+
+
+def test_obsolete_devices_are_not_also_upgraded(catalogue, rates):
+    def with_assets(g: Gap, *assets: str) -> Gap:
+        return g.model_copy(update={"assets": assets})
+
+    gaps = [
+        # 3 old PCs are replaced; 5 PCs run an unsupported OS, 3 of them the old ones.
+        with_assets(
+            gap("rs-a", "ws", GapKind.OBSOLETE, Severity.HIGH, 3, Remedy(item="workstation")),
+            "ws-old",
+        ),
+        with_assets(
+            gap("rs-a", "os", GapKind.UNSUPPORTED, Severity.HIGH, 5, Remedy(item="av-licence")),
+            "ws-old",
+            "ws-new",
+        ),
+        # Unrelated devices keep their full shortfall.
+        with_assets(
+            gap("rs-a", "os2", GapKind.UNSUPPORTED, Severity.LOW, 4, Remedy(item="av-licence")),
+            "srv-1",
+        ),
+    ]
+    plan = build_plan(gaps, {"rs-a": LSGS["rs-a"]}, catalogue, rates, today=TODAY, years=[2027])
+    quantity = {ln.requirement: ln.quantity for ln in plan.lines}
+    assert quantity == {"ws": D(3), "os": D(2), "os2": D(4)}
+    # The gap itself is still reported in full.
+    assert {g.requirement: g.shortfall for g in plan.gaps}["os"] == D(5)
