@@ -185,16 +185,12 @@ def assess(
     >>> [(a.lsg, a.compliance.score, len(a.gaps)) for a in assess()]  # doctest: +SKIP
     [('me-kotor', 26.9, 20), ...]
     """
-    from lsg_infra import gaps
-    from lsg_infra.sources import blueprints
+    from lsg_infra.pipeline import assess_all
 
-    inventories = load_inventories(inventory_paths, only)
+    # Discovered facts (lsg discover) count over what a person wrote.
+    inventories, _ = load_inventories_with_discovered(inventory_paths, only)
     library = load_blueprints(blueprint_root)
-    problems = [p for inv in inventories for p in blueprints.check_inventory(inv, library)]
-    if problems:
-        raise InputError(problems)
-    day = today or dt.date.today()
-    return [gaps.assess(inv, blueprint_for(inv, library), day) for inv in inventories]
+    return assess_all(inventories, library, today or dt.date.today())
 
 
 def netbox_push(

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from lsg_infra import gaps as gap_analysis
 from lsg_infra.costing import CostingError, LsgInfo, build_plan
-from lsg_infra.errors import InputError, Problem, UsageError
-from lsg_infra.model.gap import Gap
+from lsg_infra.errors import InputError, UsageError
+from lsg_infra.gaps import Assessment
+from lsg_infra.model.blueprint import BlueprintLibrary
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.plan import Plan
 from lsg_infra.sources import blueprints as blueprint_files
@@ -46,6 +47,30 @@ def cpv_names(blueprints_dir: Path) -> dict[str, str]:
         return {row["code"]: row["description_en"] for row in csv.DictReader(fh)}
 
 
+def assess_all(
+    inventories: Sequence[Inventory],
+    library: BlueprintLibrary,
+    today: dt.date,
+    progress: Callable[[], None] | None = None,
+) -> list[Assessment]:
+    """Gaps and compliance of each inventory against its resolved blueprint.
+
+    Raises InputError when an inventory names a tier, eService or control the
+    blueprints do not know.
+    """
+    problems = [p for inv in inventories for p in blueprint_files.check_inventory(inv, library)]
+    if problems:
+        raise InputError(problems)
+    out = []
+    for inventory in inventories:
+        m = inventory.municipality
+        blueprint = library.for_inventory(m.tier, m.population, m.country)
+        out.append(gap_analysis.assess(inventory, blueprint, today))
+        if progress is not None:
+            progress()
+    return out
+
+
 def build(
     inventories: Sequence[Inventory],
     *,
@@ -59,27 +84,19 @@ def build(
 ) -> Plan:
     """The investment plan for `inventories` (already loaded and valid)."""
     library = blueprint_files.require_library(blueprints_dir)
-    problems: list[Problem] = []
-    for inventory in inventories:
-        problems += blueprint_files.check_inventory(inventory, library)
     catalogue, catalogue_problems = load_catalogue(blueprints_dir / CATALOGUE, catalogue_override)
     rates, rate_problems = load_rates(blueprints_dir / COUNTRIES)
-    problems += catalogue_problems + rate_problems
-    if problems or catalogue is None or rates is None:
-        raise InputError(problems)
-
-    all_gaps: list[Gap] = []
-    compliance: dict[str, Decimal] = {}
-    lsgs: dict[str, LsgInfo] = {}
-    for inventory in inventories:
-        m = inventory.municipality
-        blueprint = library.for_inventory(m.tier, m.population, m.country)
-        assessment = gap_analysis.assess(inventory, blueprint, today)
-        all_gaps.extend(assessment.gaps)
-        compliance[m.id] = Decimal(str(assessment.compliance.score))
-        lsgs[m.id] = LsgInfo(m.id, m.name, m.country, m.district)
-        if progress is not None:
-            progress()
+    if catalogue_problems or rate_problems or catalogue is None or rates is None:
+        raise InputError(catalogue_problems + rate_problems)
+    assessments = assess_all(inventories, library, today, progress)
+    all_gaps = [gap for a in assessments for gap in a.gaps]
+    compliance = {a.lsg: Decimal(str(a.compliance.score)) for a in assessments}
+    lsgs = {
+        inv.id: LsgInfo(
+            inv.id, inv.municipality.name, inv.municipality.country, inv.municipality.district
+        )
+        for inv in inventories
+    }
     try:
         return build_plan(
             all_gaps,
