@@ -1,0 +1,153 @@
+"""`lsg plan` end to end on three tiny LSGs (RS, ME, MK), every figure worked out by hand.
+
+Blueprint (tests/data/plan/blueprints): one workstation per employee at most 5 years
+old (700.00 EUR, lifetime 5), one UPS (1234.56 EUR, lifetime 2), and per country an
+ICT security act (3000.00 EUR, lifetime 3). TCO over 5 years. Reference date 2026-11-26.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal as D
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from lsg_infra.cli.main import app
+
+DATA = Path(__file__).parents[1] / "data" / "plan"
+
+
+def run_plan(out: Path, *extra: str) -> dict:
+    args = ["plan", "-i", str(DATA / "inventory"), "-b", str(DATA / "blueprints")]
+    args += ["--date", "2026-11-26", "--years", "2027-2028", "--out", str(out), *extra]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "plan.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plan")
+    return run_plan(out), out
+
+
+def lines_of(data: dict, lsg: str) -> dict[tuple[str, str], dict]:
+    return {(ln["requirement"], ln["gap_kind"]): ln for ln in data["lines"] if ln["lsg"] == lsg}
+
+
+def test_serbia_20_percent_vat_in_dinars(plan):
+    data, _ = plan
+    lines = lines_of(data, "rs-alfa")
+    # 5 employees, 4 workstations of which 1 from 2015: 1 missing + 1 obsolete.
+    for key in (("workstations", "missing"), ("workstations", "obsolete")):
+        ln = lines[key]
+        assert (ln["quantity"], ln["net_eur"], ln["vat_eur"], ln["gross_eur"]) == (
+            "1",
+            "700.00",
+            "140.00",
+            "840.00",
+        )
+        # 840.00 x 117.4176 = 98630.784 RSD
+        assert (ln["gross_local"], ln["currency"]) == ("98630.78", "RSD")
+    ups = lines[("ups", "missing")]
+    # 1234.56 + 20 % (246.912 -> 246.91) = 1481.47; lifetime 2 in 5 years: bought 3 times
+    assert (ups["vat_eur"], ups["gross_eur"], ups["tco_gross_eur"]) == (
+        "246.91",
+        "1481.47",
+        "4444.41",
+    )
+    act = lines[("control-security-act", "absent-control")]
+    # 3000 + 600 = 3600; lifetime 3 in 5 years: twice
+    assert (act["gross_eur"], act["tco_gross_eur"]) == ("3600.00", "7200.00")
+    serbia = next(r for r in data["rollups"] if r["level"] == "country" and r["key"] == "RS")
+    assert serbia["totals"]["capex_gross_eur"] == "6761.47"  # 840 + 840 + 1481.47 + 3600
+    assert serbia["totals"]["tco_gross_eur"] == "13324.41"  # 840 + 840 + 4444.41 + 7200
+    # 13324.41 x 117.4176 = 1564500.926... RSD
+    assert serbia["tco_gross_local"] == "1564520.24"
+
+
+def test_montenegro_21_percent_vat_in_euros(plan):
+    data, _ = plan
+    lines = lines_of(data, "me-beta")
+    assert list(lines) == [("ups", "missing")]  # workstations and security act are in order
+    ups = lines[("ups", "missing")]
+    # 1234.56 + 21 % (259.2576 -> 259.26) = 1493.82; x3 purchases = 4481.46
+    assert (ups["vat_pct"], ups["vat_eur"], ups["gross_eur"], ups["tco_gross_eur"]) == (
+        "21",
+        "259.26",
+        "1493.82",
+        "4481.46",
+    )
+    assert (ups["gross_local"], ups["currency"]) == ("1493.82", "EUR")
+
+
+def test_north_macedonia_reduced_vat_for_computers_in_denars(plan):
+    data, _ = plan
+    lines = lines_of(data, "mk-gama")
+    assert list(lines) == [("workstations", "missing")]
+    ws = lines[("workstations", "missing")]
+    # 2 x 700 = 1400; computers at 5 %: 70.00; 1470.00; x 61.4923 = 90393.681 MKD
+    assert (ws["quantity"], ws["vat_pct"], ws["vat_eur"], ws["gross_eur"]) == (
+        "2",
+        "5",
+        "70.00",
+        "1470.00",
+    )
+    assert (ws["gross_local"], ws["currency"]) == ("90393.68", "MKD")
+
+
+def test_programme_totals_and_lots(plan):
+    data, out = plan
+    programme = next(r for r in data["rollups"] if r["level"] == "programme")
+    # 6761.47 + 1493.82 + 1470.00
+    assert programme["totals"]["capex_gross_eur"] == "9725.29"
+    # 13324.41 + 4481.46 + 1470.00
+    assert programme["totals"]["tco_gross_eur"] == "19275.87"
+    assert [(lot["id"], lot["cpv"]) for lot in data["lots"]] == [
+        ("ME-LOT-01", "31154000-0"),
+        ("MK-LOT-01", "30213000-5"),
+        ("RS-LOT-01", "30213000-5"),
+        ("RS-LOT-02", "31154000-0"),
+        ("RS-LOT-03", "72220000-3"),
+    ]
+    # The spreadsheet says the same as plan.json.
+    wb = openpyxl.load_workbook(out / "procurement.xlsx")
+    row = next(r for r in wb["Summary"].iter_rows(values_only=True) if r and r[0] == "programme")
+    assert D(str(row[6])) == D("19275.87")
+    assert {"rs-alfa", "me-beta", "mk-gama", "Lots", "Summary"} <= set(wb.sheetnames)
+
+
+def test_budget_phasing_by_hand(tmp_path):
+    # 5000 EUR over 2027-2028: 2500 a year. Most urgent first:
+    #   RS security act (critical) 3600 > 2500            -> unfunded, larger than a year
+    #   MK workstations (high, priority 3) 1470           -> 2027 (1030 left)
+    #   RS workstations missing (high, 3) 840             -> 2027 (190 left)
+    #   RS workstations obsolete (high, 3) 840            -> 2028 (1660 left)
+    #   ME UPS (medium, 5) 1493.82                        -> 2028 (166.18 left)
+    #   RS UPS (medium, 5) 1481.47                        -> no year has room: unfunded
+    data = run_plan(tmp_path, "--budget", "5000")
+    year = {(ln["lsg"], ln["requirement"], ln["gap_kind"]): ln["year"] for ln in data["lines"]}
+    assert year == {
+        ("rs-alfa", "control-security-act", "absent-control"): None,
+        ("mk-gama", "workstations", "missing"): 2027,
+        ("rs-alfa", "workstations", "missing"): 2027,
+        ("rs-alfa", "workstations", "obsolete"): 2028,
+        ("me-beta", "ups", "missing"): 2028,
+        ("rs-alfa", "ups", "missing"): None,
+    }
+    reasons = {ln["requirement"]: ln["unfunded_reason"] for ln in data["lines"] if not ln["funded"]}
+    assert "more than a year's budget of 2,500.00 EUR" in reasons["control-security-act"]
+    assert "already taken by more urgent gaps" in reasons["ups"]
+    spent = {y["year"]: y["spent_gross_eur"] for y in data["budget_by_year"]}
+    assert spent == {2027: "2310.00", 2028: "2333.82"}
+    programme = next(r for r in data["rollups"] if r["level"] == "programme")
+    assert programme["totals"]["unfunded_gross_eur"] == "5081.47"  # 3600 + 1481.47
+
+
+def test_same_inputs_same_plan(tmp_path):
+    one = run_plan(tmp_path / "a", "--budget", "5000")
+    two = run_plan(tmp_path / "b", "--budget", "5000")
+    assert one == two
