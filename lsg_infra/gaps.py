@@ -235,7 +235,8 @@ def _fallback_source(ctx: _Context) -> list[tuple[str, int]]:
 
 
 def _plural(n: int | Decimal, unit: str) -> str:
-    if n == 1 or unit.endswith("staff"):
+    # Acronyms (UPS, NAS) and "staff" do not take an English plural ending.
+    if n == 1 or unit.endswith("staff") or unit.isupper():
         return unit
     return f"{unit}es" if unit.endswith(("s", "sh", "ch", "x")) else f"{unit}s"
 
