@@ -1,0 +1,339 @@
+"""End to end: provision a two-server LSG from scratch with playbooks/site.yml.
+
+The example inventory (playbooks/inventory.example.yml: an application server
+with web, website and monitoring; a database and backup server) is pointed at
+two container hosts, ansible-playbook runs through ansible-runner twice, and
+the result is checked from outside:
+
+- from this machine, only on 127.0.0.1: the hosts publish 22, 80, 443, 5432
+  and 9100 on loopback ports, so HTTPS, the redirect, the firewall and SSH
+  are tested through the same path a client's packets take (the container's
+  own interface, where nftables filters);
+- over SSH on the hosts themselves: Prometheus' view of its targets, the
+  backup and the restore check.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shlex
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import paramiko
+import pytest
+import yaml
+from lsg_ci_containers import ContainerHost, HostGroup
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+PLAYBOOKS = REPO / "playbooks"
+BIN = Path(sys.executable).parent
+LOOPBACK = "127.0.0.1"
+# nftables needs CAP_NET_ADMIN in the container; the extra published ports
+# let the checks reach the services the way a client would.
+PUBLISHED = (80, 443, 5432, 9100)
+PODMAN_ARGS = "--cap-add NET_ADMIN " + " ".join(f"--publish {LOOPBACK}::{p}" for p in PUBLISHED)
+APP, DB = "kikinda-app01", "kikinda-db01"
+LSG_NAME = "Kikinda"
+WEB_FQDN = "www.rs-kikinda.lsg.internal"
+ROWS = 250
+
+
+@dataclass
+class Provisioned:
+    """Two provisioned hosts, their published ports and both runs' results."""
+
+    hosts: dict[str, ContainerHost]
+    ports: dict[str, dict[int, int]]  # inventory name -> container port -> 127.0.0.1 port
+    ca_cert: Path
+    first: Any  # ansible_runner.Runner
+    second: Any
+    first_seconds: float
+    second_seconds: float
+
+
+def _published_port(container: str, port: int) -> int:
+    out = subprocess.run(
+        ["podman", "--runtime", "runc", "port", container, f"{port}/tcp"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[0]
+    address, _, host_port = out.rpartition(":")
+    assert address == LOOPBACK, f"{container} publishes {port} on {out}, not loopback"
+    return int(host_port)
+
+
+def _inventory(group: HostGroup, hosts: dict[str, ContainerHost]) -> dict[str, Any]:
+    """The example inventory, pointed at the container hosts."""
+    inventory = yaml.safe_load((PLAYBOOKS / "inventory.example.yml").read_text())
+    root = inventory["all"]
+    root["vars"].update(
+        {
+            "ansible_ssh_private_key_file": str(group.private_key),
+            "ansible_ssh_common_args": (
+                f"-o UserKnownHostsFile={group.known_hosts} -o IdentitiesOnly=yes"
+            ),
+        }
+    )
+    for name, host in hosts.items():
+        root["hosts"][name] = {"ansible_host": LOOPBACK, "ansible_port": host.port}
+    admins = root["children"]["lsg_rs_kikinda"]["vars"]["admin_users"]
+    admins[0]["ssh_key"] = group.public_key.read_text().strip()
+    return inventory
+
+
+def _run_playbook(workdir: Path, inventory: Path, env: dict[str, str], label: str) -> Any:
+    import ansible_runner
+
+    private_data_dir = workdir / f"runner-{label}"
+    private_data_dir.mkdir()
+    return ansible_runner.run(
+        private_data_dir=str(private_data_dir),
+        project_dir=str(PLAYBOOKS),
+        playbook="site.yml",
+        inventory=str(inventory),
+        envvars=env,
+        # An absolute path: both runs share one fact cache, as ansible.cfg's
+        # cache does outside ansible-runner (runner's default is per run).
+        fact_cache=str(workdir / "facts"),
+        quiet=True,
+    )
+
+
+def _failed_tasks(runner: Any) -> list[str]:
+    return [
+        f"{e['event_data'].get('host')}: {e['event_data'].get('task')}: "
+        f"{e['event_data'].get('res', {}).get('msg', '')}"
+        for e in runner.events
+        if e.get("event") in {"runner_on_failed", "runner_on_unreachable"}
+    ]
+
+
+@pytest.fixture(scope="module")
+def provisioned(container_host_factory: Any, tmp_path_factory: Any) -> Iterator[Provisioned]:
+    previous = os.environ.get("LSG_CI_HOST_PODMAN_ARGS")
+    os.environ["LSG_CI_HOST_PODMAN_ARGS"] = PODMAN_ARGS
+    try:
+        group: HostGroup = container_host_factory(2, "provision")
+    finally:
+        if previous is None:
+            os.environ.pop("LSG_CI_HOST_PODMAN_ARGS", None)
+        else:
+            os.environ["LSG_CI_HOST_PODMAN_ARGS"] = previous
+    hosts = {APP: group[0], DB: group[1]}
+    ports = {
+        name: {p: _published_port(h.container, p) for p in PUBLISHED} for name, h in hosts.items()
+    }
+
+    workdir = tmp_path_factory.mktemp("provision")
+    inventory = workdir / "inventory.yml"
+    inventory.write_text(yaml.safe_dump(_inventory(group, hosts), allow_unicode=True))
+    secrets = workdir / "secrets"
+    env = {
+        "ANSIBLE_CONFIG": str(PLAYBOOKS / "ansible.cfg"),
+        # Fresh secrets (and facts, see _run_playbook): these containers are
+        # new, whatever the controller remembers about hosts of these names.
+        # ansible-runner turns host key checking off unless told otherwise.
+        "ANSIBLE_HOST_KEY_CHECKING": "True",
+        "LSG_SECRETS_DIR": str(secrets),
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+    started = time.monotonic()
+    first = _run_playbook(workdir, inventory, env, "first")
+    first_seconds = time.monotonic() - started
+    assert first.rc == 0, f"first run failed ({first.status}): {_failed_tasks(first)}"
+    started = time.monotonic()
+    second = _run_playbook(workdir, inventory, env, "second")
+    second_seconds = time.monotonic() - started
+    assert second.rc == 0, f"second run failed ({second.status}): {_failed_tasks(second)}"
+    print(f"\nprovision: first run {first_seconds:.0f} s, re-run {second_seconds:.0f} s")
+
+    yield Provisioned(
+        hosts=hosts,
+        ports=ports,
+        ca_cert=secrets / "rs_kikinda" / "ca" / "ca.crt",
+        first=first,
+        second=second,
+        first_seconds=first_seconds,
+        second_seconds=second_seconds,
+    )
+
+
+class _LoopbackHTTPS(http.client.HTTPSConnection):
+    """HTTPS to 127.0.0.1:port while verifying the certificate for self.host."""
+
+    def connect(self) -> None:
+        raw = socket.create_connection((LOOPBACK, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def _get(conn: http.client.HTTPConnection, path: str = "/") -> tuple[int, dict[str, str], str]:
+    # An explicit Host header without the port: WordPress redirects any other
+    # host name to its canonical address.
+    conn.request("GET", path, headers={"Host": WEB_FQDN})
+    response = conn.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    headers = {k.lower(): v for k, v in response.getheaders()}
+    conn.close()
+    return response.status, headers, body
+
+
+def _connect_result(port: int, timeout: float = 3.0) -> str:
+    """'open', 'refused' or 'dropped' (no answer at all) for 127.0.0.1:port."""
+    try:
+        with socket.create_connection((LOOPBACK, port), timeout=timeout) as sock:
+            # A DNAT'ed connection may be accepted by the forwarder first; a
+            # dropped one then never answers nor closes.
+            sock.settimeout(timeout)
+            try:
+                data = sock.recv(1)
+            except TimeoutError:
+                return "open"
+            except ConnectionResetError:
+                return "refused"
+            return "open" if data else "refused"
+    except ConnectionRefusedError:
+        return "refused"
+    except TimeoutError:
+        return "dropped"
+
+
+def _sudo(host: ContainerHost, command: str, timeout: float = 300.0) -> str:
+    status, out, err = host.run(f"sudo -n sh -c {shlex.quote(command)}", timeout=timeout)
+    assert status == 0, f"{host.name}: {command!r} exited {status}: {err or out}"
+    return out
+
+
+def test_second_run_changes_nothing(provisioned: Provisioned) -> None:
+    stats = provisioned.second.stats
+    changed = {host: n for host, n in stats.get("changed", {}).items() if n}
+    assert changed == {}, f"second run changed something: {changed}"
+    assert set(stats.get("ok", {})) == {APP, DB}
+    assert not stats.get("failures") and not stats.get("dark")
+    first_changed = provisioned.first.stats.get("changed", {})
+    assert first_changed.get(APP, 0) > 0 and first_changed.get(DB, 0) > 0
+
+
+def test_website_answers_over_https_with_the_municipality_name(
+    provisioned: Provisioned,
+) -> None:
+    context = ssl.create_default_context(cafile=str(provisioned.ca_cert))
+    port = provisioned.ports[APP][443]
+    status, headers, body = _get(_LoopbackHTTPS(WEB_FQDN, port, context=context, timeout=30))
+    assert status == 200, (status, headers.get("location"))
+    assert LSG_NAME in body
+    assert "max-age=" in headers["strict-transport-security"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert "referrer-policy" in headers
+    assert "default-src 'self'" in headers["content-security-policy"]
+
+
+def test_http_redirects_to_https(provisioned: Provisioned) -> None:
+    conn = http.client.HTTPConnection(LOOPBACK, provisioned.ports[APP][80], timeout=30)
+    status, headers, _ = _get(conn, "/o-opstini/?x=1")
+    assert status == 301
+    assert headers["location"] == f"https://{WEB_FQDN}/o-opstini/?x=1"
+
+
+def test_postgresql_refuses_remote_connections(provisioned: Provisioned) -> None:
+    assert _connect_result(provisioned.ports[DB][5432]) != "open"
+    listening = _sudo(provisioned.hosts[DB], "ss -Hltn 'sport = :5432'")
+    addresses = {line.split()[3].rsplit(":", 1)[0] for line in listening.splitlines()}
+    assert addresses and addresses <= {"127.0.0.1", "[::1]"}, addresses
+    hba = _sudo(provisioned.hosts[DB], "grep -v '^#' /etc/postgresql/15/main/pg_hba.conf")
+    assert "trust" not in hba and "md5" not in hba and "scram-sha-256" in hba
+
+
+def test_ssh_refuses_passwords(provisioned: Provisioned) -> None:
+    for host in provisioned.hosts.values():
+        with socket.create_connection((LOOPBACK, host.port), timeout=10) as sock:
+            transport = paramiko.Transport(sock)
+            try:
+                transport.start_client(timeout=10)
+                with pytest.raises(paramiko.BadAuthenticationType) as refused:
+                    transport.auth_password("ict-admin", "Kikinda-2024!")
+                assert refused.value.allowed_types == ["publickey"]
+            finally:
+                transport.close()
+
+
+def test_nftables_drops_ports_no_role_opened(provisioned: Provisioned) -> None:
+    # The node exporter listens on every address, but only the monitoring
+    # host may reach it; nothing serves the web ports on the database host.
+    assert _connect_result(provisioned.ports[APP][9100]) == "dropped"
+    assert _connect_result(provisioned.ports[DB][9100]) == "dropped"
+    assert _connect_result(provisioned.ports[DB][443]) == "dropped"
+    ruleset = _sudo(provisioned.hosts[DB], "nft list table inet lsg_filter")
+    assert "policy drop" in ruleset
+
+
+def test_prometheus_scrapes_both_node_exporters(provisioned: Provisioned) -> None:
+    query = (
+        "import json, urllib.request; "
+        "d = json.load(urllib.request.urlopen('http://127.0.0.1:9090/api/v1/targets')); "
+        "print(json.dumps({t['labels']['instance']: t['health'] "
+        "for t in d['data']['activeTargets']}))"
+    )
+    health: dict[str, str] = {}
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        health = json.loads(_sudo(provisioned.hosts[APP], f"python3 -c {shlex.quote(query)}"))
+        if health == {APP: "up", DB: "up"}:
+            break
+        time.sleep(5)
+    assert health == {APP: "up", DB: "up"}
+
+
+def test_backup_exists_and_restore_gives_the_same_rows(provisioned: Provisioned) -> None:
+    db = provisioned.hosts[DB]
+    _sudo(
+        db,
+        "runuser -u postgres -- psql -X -q -d lsg_documents -c "
+        "'create table if not exists e2e_requests (id serial primary key, subject text)' -c "
+        "'insert into e2e_requests (subject) "
+        f"select md5(g::text) from generate_series(1, {ROWS}) g'",
+    )
+    live = _sudo(
+        db,
+        "cd / && runuser -u postgres -- psql -XAt -d lsg_documents "
+        "-c 'select count(*) from e2e_requests'",
+    )
+    _sudo(db, "systemctl start lsg-backup.service", timeout=600)
+    _sudo(provisioned.hosts[APP], "systemctl start lsg-backup.service", timeout=600)
+
+    restic = "set -a; . /etc/lsg-backup/restic.env; restic"
+    snapshots = json.loads(_sudo(db, f"{restic} snapshots --json"))
+    assert snapshots and "/var/backups/lsg-dumps" in snapshots[-1]["paths"]
+    counts = _sudo(
+        db, f"{restic} dump latest /var/backups/lsg-dumps/postgresql-lsg_documents.counts"
+    )
+    assert f"public.e2e_requests {live.strip()}" in counts.splitlines()
+    # The application server's WordPress database went to the backup host over SFTP.
+    app_snapshots = json.loads(_sudo(provisioned.hosts[APP], f"{restic} snapshots --json"))
+    assert app_snapshots
+    assert "kikinda-app01" in _sudo(db, "ls /srv/backup/restic")
+
+    # The restore check restores the latest dumps into scratch databases and
+    # exits non-zero when a row count differs from the one at backup time.
+    for host in (db, provisioned.hosts[APP]):
+        _sudo(host, "systemctl start lsg-restore-check.service", timeout=600)
+    report = _sudo(db, "journalctl -u lsg-restore-check.service -o cat --no-pager")
+    assert "postgresql lsg_documents: restored, 1 tables, same row counts" in report
+    report = _sudo(
+        provisioned.hosts[APP], "journalctl -u lsg-restore-check.service -o cat --no-pager"
+    )
+    assert "mysql wordpress: restored" in report and "same row counts" in report
