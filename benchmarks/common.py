@@ -41,19 +41,22 @@ def run_child(
     probe = (
         "import resource, subprocess, sys, time, json\n"
         "t = time.perf_counter()\n"
-        "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
-        " stderr=subprocess.PIPE).returncode\n"
+        "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
+        " stderr=subprocess.PIPE, text=True)\n"
+        "rc = done.returncode\n"
         "wall = time.perf_counter() - t\n"
         "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "print(json.dumps({'rc': rc, 'wall': wall, 'cpu': u.ru_utime + u.ru_stime,"
-        " 'maxrss_kib': u.ru_maxrss}))\n"
+        " 'maxrss_kib': u.ru_maxrss, 'stderr': done.stderr[-2000:]}))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, *argv], capture_output=True, text=True, cwd=cwd, check=False
     )
     data = json.loads(done.stdout.strip().splitlines()[-1])
     if data["rc"] != expect:
-        raise RuntimeError(f"{name}: exit code {data['rc']}, expected {expect}: {done.stderr}")
+        raise RuntimeError(
+            f"{name}: exit code {data['rc']}, expected {expect}: {data['stderr'] or done.stderr}"
+        )
     # Linux reports ru_maxrss in KiB, macOS in bytes
     kib = data["maxrss_kib"] / 1024 if platform.system() == "Darwin" else data["maxrss_kib"]
     return Measurement(name, data["wall"], data["cpu"], kib / 1024)

@@ -192,7 +192,10 @@ def check_references(
     for i, sw in records("software"):
         on = text(sw, "installed_on")
         if on is not None and on not in asset_kinds:
-            problem(("software", i, "installed_on"), f"unknown asset '{on}'{did_you_mean(on, asset_kinds)}")
+            problem(
+                ("software", i, "installed_on"),
+                f"unknown asset '{on}'{did_you_mean(on, asset_kinds)}",
+            )
     return problems
 
 
