@@ -7,8 +7,10 @@ one `InputError` carrying every problem in every file, each with file and line.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,15 +58,28 @@ class LoadResult:
     files: int = 0
 
 
-def load_inventory_file(path: Path) -> tuple[Inventory | None, list[Problem]]:
-    """One file into one Inventory, or the list of its problems."""
+def read_document(path: Path) -> Document | list[Problem]:
+    """The file's YAML as plain data with lines, or its problems (safe to run in a worker)."""
     shown = display_path(path)
     try:
-        doc = yamlfile.load(path, shown)
+        return yamlfile.load(path, shown)
     except YamlProblem as exc:
-        return None, [Problem(shown, exc.line, exc.where, exc.message)]
+        return [Problem(shown, exc.line, exc.where, exc.message)]
     except OSError as exc:
-        return None, [Problem(shown, 0, "", f"cannot read: {exc.strerror}")]
+        return [Problem(shown, 0, "", f"cannot read: {exc.strerror}")]
+
+
+def load_inventory_file(
+    path: Path, document: Document | list[Problem] | None = None
+) -> tuple[Inventory | None, list[Problem]]:
+    """One file into one Inventory, or the list of its problems.
+
+    `document` is the file already read by `read_document` (in a worker process).
+    """
+    shown = display_path(path)
+    doc = read_document(path) if document is None else document
+    if isinstance(doc, list):
+        return None, doc
     if not isinstance(doc.data, dict):
         return None, [
             Problem(
@@ -252,11 +267,11 @@ def load_inventories(
     files = inventory_files(paths)
     result = LoadResult(files=len(files))
     wanted = set(only)
+    if wanted:
+        files = [p for p in files if wanted & {p.stem, _id_guess(p)}]
     seen: dict[str, str] = {}
-    for path in files:
-        if wanted and not (wanted & {path.stem, _id_guess(path)}):
-            continue
-        inventory, problems = load_inventory_file(path)
+    for path, document in zip(files, _read_each(files), strict=True):
+        inventory, problems = load_inventory_file(path, document)
         result.problems.extend(problems)
         if progress is not None:
             progress(path)
@@ -284,6 +299,27 @@ def load_inventories(
             )
     result.inventories.sort(key=lambda inv: inv.id)
     return result
+
+
+PARALLEL_FROM_FILES = 16
+"""Below this many files, starting worker processes costs more than it saves."""
+
+
+def _read_each(files: Sequence[Path]) -> Iterator[Document | list[Problem]]:
+    """read_document over `files`, in order; in worker processes when there are many.
+
+    Reading YAML is CPU-bound Python, so threads would not help. Workers return
+    plain data (cheap to pass back); validation stays in this process.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(files) < PARALLEL_FROM_FILES:
+        yield from map(read_document, files)
+        return
+    # fork: workers start at once with everything imported, and nothing re-runs the
+    # caller's __main__ (spawn would). They only read files and build plain values.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(read_document, files, chunksize=4)
 
 
 def _id_guess(path: Path) -> str:
