@@ -261,7 +261,9 @@ class NetBoxClient:
             return NetBoxRequestFailed(
                 f"NetBox at {self.url} answered HTTP {status} to {what} after retries", status, body
             )
-        return NetBoxRequestFailed(f"NetBox rejected {what} (HTTP {status})", status, body)
+        text = " ".join(str(body).split())
+        short = text if len(text) <= 200 else text[:197] + "..."
+        return NetBoxRequestFailed(f"NetBox rejected {what} (HTTP {status}): {short}", status, body)
 
     def read_all(self, kind: Kind, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
         params = {**filters, "limit": self.page_size}

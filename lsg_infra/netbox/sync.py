@@ -81,7 +81,11 @@ def read_state(
     records: dict[str, list[dict[str, Any]]] = {}
     for name in ORDER:
         kind = KINDS[name]
-        records[name] = transport.read_all(kind, _filters(kind, lsgs))
+        if kind.reference or records["tags"]:
+            records[name] = transport.read_all(kind, _filters(kind, lsgs))
+        else:
+            # Without our tag nothing is ours (and NetBox rejects a filter on an unknown tag).
+            records[name] = []
         if advance is not None:
             advance(1)
     return state_from_records(records)
