@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: plan test lint typecheck unit integration bench validate clean images-clean
+.PHONY: plan test lint typecheck unit integration bench validate clean venv images images-clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,17 @@ test: lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## Container images for the integration tests (built on demand by the tests too).
+images:
+	ci/build-host-image.sh
+	ci/build-netbox-image.sh
+
+## Stop every test container and remove the images (they are rebuilt on demand).
+images-clean:
+	-ci/hosts.sh down --all
+	-ci/netbox.sh down --all
+	-podman rmi $$(podman images -q --filter reference='localhost/lsg-infra-*')
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
