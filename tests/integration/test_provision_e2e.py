@@ -217,6 +217,14 @@ def _sudo(host: ContainerHost, command: str, timeout: float = 300.0) -> str:
     return out
 
 
+def _start_unit(host: ContainerHost, unit: str) -> None:
+    """Start a oneshot unit; on failure, show its journal in the assertion."""
+    status, out, err = host.run(f"sudo -n systemctl start {unit}", timeout=900)
+    if status != 0:
+        _, journal, _ = host.run(f"sudo -n journalctl -u {unit} -n 40 -o cat --no-pager")
+        raise AssertionError(f"{host.name}: {unit} failed: {err or out}\n{journal}")
+
+
 def test_second_run_changes_nothing(provisioned: Provisioned) -> None:
     stats = provisioned.second.stats
     changed = {host: n for host, n in stats.get("changed", {}).items() if n}
@@ -312,8 +320,8 @@ def test_backup_exists_and_restore_gives_the_same_rows(provisioned: Provisioned)
         "cd / && runuser -u postgres -- psql -XAt -d lsg_documents "
         "-c 'select count(*) from e2e_requests'",
     )
-    _sudo(db, "systemctl start lsg-backup.service", timeout=600)
-    _sudo(provisioned.hosts[APP], "systemctl start lsg-backup.service", timeout=600)
+    _start_unit(db, "lsg-backup.service")
+    _start_unit(provisioned.hosts[APP], "lsg-backup.service")
 
     restic = "set -a; . /etc/lsg-backup/restic.env; restic"
     snapshots = json.loads(_sudo(db, f"{restic} snapshots --json"))
@@ -330,7 +338,7 @@ def test_backup_exists_and_restore_gives_the_same_rows(provisioned: Provisioned)
     # The restore check restores the latest dumps into scratch databases and
     # exits non-zero when a row count differs from the one at backup time.
     for host in (db, provisioned.hosts[APP]):
-        _sudo(host, "systemctl start lsg-restore-check.service", timeout=600)
+        _start_unit(host, "lsg-restore-check.service")
     report = _sudo(db, "journalctl -u lsg-restore-check.service -o cat --no-pager")
     assert "postgresql lsg_documents: restored, 1 tables, same row counts" in report
     report = _sudo(
