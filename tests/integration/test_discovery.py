@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,6 @@ import pytest
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
-HOSTS_SH = REPO / "ci" / "hosts.sh"
-GROUP = "lsg-disc-it"
 NAMES = ["srv-good", "srv-stopped", "srv-rekeyed", "srv-refused"]
 LSG = str(Path(sys.executable).with_name("lsg"))
 
@@ -35,25 +32,11 @@ def _podman(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def hosts() -> Iterator[dict[str, Any]]:
-    if shutil.which("podman") is None or os.geteuid() != 0:
-        pytest.skip("needs podman as root (ci/hosts.sh)")
-    done = subprocess.run(
-        [str(HOSTS_SH), "up", "4", "--name-prefix", GROUP],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"ci/hosts.sh up failed:\n{done.stderr[-2000:]}")
-    state = json.loads(Path(done.stdout.strip().splitlines()[-1]).read_text())
-    assert all(h["address"] == "127.0.0.1" for h in state["hosts"])
-    try:
-        yield state
-    finally:
-        subprocess.run(
-            [str(HOSTS_SH), "down", "--name-prefix", GROUP], capture_output=True, timeout=300
-        )
+def hosts(container_host_factory: Callable[..., Any]) -> dict[str, Any]:
+    """Four fresh hosts from the shared fixture (skipped, or failed under CI, without podman)."""
+    group = container_host_factory(4, name="disc")
+    assert all(h.address == "127.0.0.1" for h in group)
+    return dict(group.state)
 
 
 @pytest.fixture(scope="module")
