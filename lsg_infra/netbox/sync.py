@@ -60,6 +60,8 @@ class Transport(Protocol):
 
 
 def _filters(kind: Kind, lsgs: Collection[str]) -> dict[str, Any]:
+    """Query filters for one kind; `lsgs` must name existing tenants only (NetBox
+    rejects a filter on a tenant it does not know)."""
     if kind.name == "tags":
         return {"slug": TAG_SLUG}
     if kind.reference:
@@ -79,13 +81,23 @@ def read_state(
     """What NetBox holds: every reference object, and the tagged objects of `lsgs`
     (of every LSG when empty). One paged read per kind."""
     records: dict[str, list[dict[str, Any]]] = {}
+    wanted = set(lsgs)
+    tenants: set[str] = set()
     for name in ORDER:
         kind = KINDS[name]
-        if kind.reference or records["tags"]:
-            records[name] = transport.read_all(kind, _filters(kind, lsgs))
-        else:
-            # Without our tag nothing is ours (and NetBox rejects a filter on an unknown tag).
+        if kind.reference:
+            records[name] = transport.read_all(kind, _filters(kind, ()))
+        elif not records["tags"]:
+            # Nothing can be ours; and NetBox rejects a filter on an unknown tag.
             records[name] = []
+        elif kind.name == "tenants":
+            records[name] = transport.read_all(kind, _filters(kind, wanted))
+        elif wanted and not wanted & tenants:
+            records[name] = []  # none of the LSGs is in NetBox yet
+        else:
+            records[name] = transport.read_all(kind, _filters(kind, wanted & tenants))
+        if name == "tenants":
+            tenants = {str(r.get("slug")) for r in records[name]}
         if advance is not None:
             advance(1)
     return state_from_records(records)
