@@ -17,7 +17,7 @@ from lsg_infra import api
 from lsg_infra.cli import output
 from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
 from lsg_infra.cli.output import Format
-from lsg_infra.errors import UsageError
+from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.provision.inventory import Connection, ansible_inventory
 
@@ -71,6 +71,21 @@ def _connection(
         identity=identity.expanduser().resolve() if identity else None,
         addresses=addresses or None,
     )
+
+
+def _extra_vars(path: Path) -> dict[str, object]:
+    from lsg_infra.sources.records import display_path
+    from lsg_infra.sources.yamlfile import YamlProblem, load
+
+    try:
+        data = load(path).data
+    except YamlProblem as exc:
+        raise InputError([Problem(display_path(path), exc.line, exc.where, exc.message)]) from None
+    except OSError as exc:
+        raise UsageError(f"--extra-vars {path}: {exc.strerror}") from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(display_path(path), 1, "", "expected a mapping of variables")])
+    return data
 
 
 def inventory_ansible(
@@ -164,12 +179,22 @@ def provision(
     playbooks: Annotated[
         Path | None, typer.Option("--playbooks", help="Ansible project (default: bundled).")
     ] = None,
+    extra_vars: Annotated[
+        Path | None,
+        typer.Option(
+            "--extra-vars",
+            "-e",
+            help="YAML file of variables for the playbooks, e.g. admin_users (never secrets: "
+            "those come from the environment or ansible-vault).",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Provision one LSG's servers with the standard eGovernment stack."""
     from lsg_infra.provision.runner import PLAYBOOKS, run_playbook
 
     inv = _one(lsg, inventory)
+    variables = _extra_vars(extra_vars) if extra_vars is not None else None
     data = ansible_inventory(
         inv,
         tier=_tier(inv, blueprints),
@@ -201,6 +226,7 @@ def provision(
             limit=limit,
             tags=split_tags,
             forks=forks,
+            extravars=variables,
             progress=on_task,
         )
     if fmt is Format.json:

@@ -88,6 +88,7 @@ def run_playbook(
     tags: Sequence[str] = (),
     forks: int | None = None,
     envvars: dict[str, str] | None = None,
+    extravars: dict[str, Any] | None = None,
     progress: ProgressFn | None = None,
 ) -> ProvisionResult:
     """Run `playbook` from `playbooks/` on the hosts of `inventory`; artifacts under run_dir."""
@@ -108,6 +109,8 @@ def run_playbook(
         "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}",
         "ANSIBLE_CONFIG": str(playbooks / "ansible.cfg"),
         "ANSIBLE_ROLES_PATH": str(playbooks / "roles"),
+        # ansible-runner turns host key checking off unless told otherwise; we verify keys.
+        "ANSIBLE_HOST_KEY_CHECKING": "True",
         **(envvars or {}),
     }
     cmdline = "--check --diff" if check else None
@@ -132,6 +135,9 @@ def run_playbook(
         forks=forks or max(5, min(50, len(hosts))),
         cmdline=cmdline,
         envvars=env,
+        extravars=extravars or None,
+        # one fact cache for every run of this LSG, so a re-run skips re-gathering
+        fact_cache=str(run_dir / "facts"),
         event_handler=on_event,
         quiet=True,
         suppress_env_files=True,  # nothing secret may land in env/ on disk
