@@ -108,19 +108,6 @@ class AssetKind(StrEnum):
     STORAGE = "storage"
 
 
-SERVER_ROLES = (
-    "virtualisation",
-    "web",
-    "website",
-    "database",
-    "backup",
-    "file",
-    "dms",
-    "mail",
-    "directory",
-    "monitoring",
-    "application",
-)
 ServerRole = Literal[
     "virtualisation",
     "web",
