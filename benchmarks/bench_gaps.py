@@ -16,11 +16,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import generate_tree
 
 from lsg_infra import api
 from lsg_infra.gaps import analyse
@@ -34,27 +35,7 @@ MAX_RATIO = 2.2
 
 
 def generate(out: Path, lsgs: int, assets_per_lsg: int, seed: int) -> None:
-    lsg = Path(sys.executable).with_name("lsg")
-    command = [str(lsg)] if lsg.exists() else [sys.executable, "-m", "lsg_infra.cli.main"]
-    done = subprocess.run(
-        [
-            *command,
-            "sample",
-            "generate",
-            "--lsgs",
-            str(lsgs),
-            "--assets-per-lsg",
-            str(assets_per_lsg),
-            "--seed",
-            str(seed),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"lsg sample generate failed: {done.stderr.strip()}")
+    generate_tree(out, lsgs, assets_per_lsg, seed)
 
 
 def time_analysis(

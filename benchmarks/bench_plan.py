@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bench_validate import ASSETS_PER_LSG, LSGS, PARSE_ONLY, SEED
-from common import Measurement, lsg_command, run_child, write_results
+from common import Measurement, generate_tree, lsg_command, run_child, write_results
 
 GOAL_RATIO = 2.0
 BLUEPRINTS = Path(__file__).resolve().parents[1] / "blueprints"
@@ -23,17 +23,7 @@ def main() -> dict[str, object]:
     measurements: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="lsg-bench-plan-") as tmp:
         tree, out = Path(tmp) / "inventory", Path(tmp) / "out"
-        measurements.append(
-            run_child(
-                "generate",
-                [
-                    *lsg_command(),
-                    *("sample", "generate", "--lsgs", str(LSGS)),
-                    *("--assets-per-lsg", str(ASSETS_PER_LSG), "--seed", str(SEED)),
-                    *("--out", str(tree)),
-                ],
-            )
-        )
+        measurements.append(generate_tree(tree, LSGS, ASSETS_PER_LSG, SEED))
         plan_argv = [*lsg_command(), "plan", "-i", str(tree), "-b", str(BLUEPRINTS)]
         plan_argv += ["--date", "2026-11-26"]
         parse_runs, plan_runs = [], []

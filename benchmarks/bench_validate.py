@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import Measurement, lsg_command, run_child, write_results
+from common import Measurement, generate_tree, lsg_command, run_child, write_results
 
 LSGS = 250
 ASSETS_PER_LSG = 400
@@ -32,24 +32,7 @@ def main() -> dict[str, object]:
     measurements: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="lsg-bench-") as tmp:
         tree = Path(tmp) / "inventory"
-        measurements.append(
-            run_child(
-                "generate",
-                [
-                    *lsg_command(),
-                    "sample",
-                    "generate",
-                    "--lsgs",
-                    str(LSGS),
-                    "--assets-per-lsg",
-                    str(ASSETS_PER_LSG),
-                    "--seed",
-                    str(SEED),
-                    "--out",
-                    str(tree),
-                ],
-            )
-        )
+        measurements.append(generate_tree(tree, LSGS, ASSETS_PER_LSG, SEED))
         size = sum(p.stat().st_size for p in tree.rglob("*.yaml"))
         files = sum(1 for _ in tree.rglob("*.yaml"))
         # parse first and validate second, then once more in the other order, to

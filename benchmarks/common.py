@@ -62,6 +62,18 @@ def run_child(
     return Measurement(name, data["wall"], data["cpu"], kib / 1024)
 
 
+def generate_tree(out: Path, lsgs: int, assets_per_lsg: int, seed: int = 1) -> Measurement:
+    """`lsg sample generate` into `out` (the synthetic national tree every benchmark uses)."""
+    return run_child(
+        "generate",
+        [
+            *lsg_command(),
+            *("sample", "generate", "--lsgs", str(lsgs)),
+            *("--assets-per-lsg", str(assets_per_lsg), "--seed", str(seed), "--out", str(out)),
+        ],
+    )
+
+
 def timed_in_process(name: str, fn: object) -> Measurement:
     wall, cpu = time.perf_counter(), time.process_time()
     fn()  # type: ignore[operator]
