@@ -59,6 +59,8 @@ LINE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Why unfunded", "unfunded_reason", 40),
     ("Reason", "reason", 60),
 )
+# An LSG's own sheet need not repeat who the LSG is on every line.
+LSG_SHEET_COLUMNS = tuple(c for c in LINE_COLUMNS if c[1] not in {"lsg", "lsg_name", "country"})
 MONEY_FIELDS = {"unit_price_eur", "net_eur", "vat_eur", "gross_eur", "tco_gross_eur"}
 
 
@@ -83,16 +85,21 @@ def _header(ws: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCell]
     return [_cell(ws, n, font=HEADER_FONT, fill=HEADER_FILL) for n in names]
 
 
-def _line_sheet(wb: Workbook, title: str, lines: Sequence[ProcurementLine]) -> None:
+def _line_sheet(
+    wb: Workbook,
+    title: str,
+    lines: Sequence[ProcurementLine],
+    columns: Sequence[tuple[str, str, int]] = LINE_COLUMNS,
+) -> None:
     ws = wb.create_sheet(title)
-    for i, (_, _, width) in enumerate(LINE_COLUMNS, start=1):
+    for i, (_, _, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(LINE_COLUMNS))}{max(1, len(lines)) + 1}"
-    ws.append(_header(ws, [h for h, _, _ in LINE_COLUMNS]))
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(lines)) + 1}"
+    ws.append(_header(ws, [h for h, _, _ in columns]))
     for line in lines:
         row: list[Any] = []
-        for _, field, _ in LINE_COLUMNS:
+        for _, field, _ in columns:
             value = getattr(line, field)
             if hasattr(value, "value"):  # enums
                 value = value.value
@@ -270,7 +277,7 @@ def render(plan: Plan) -> bytes:
     by_lsg = views.lines_by_lsg(plan)
     names = views.sheet_names(sorted(by_lsg))
     for lsg, lines in sorted(by_lsg.items()):
-        _line_sheet(wb, names[lsg], lines)
+        _line_sheet(wb, names[lsg], lines, LSG_SHEET_COLUMNS)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
