@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from lsg_infra.errors import CostingError
 from lsg_infra.model.catalogue import Billing, Catalogue
 from lsg_infra.model.gap import SEVERITY_RANK, Gap, GapKind
 from lsg_infra.model.plan import (
@@ -56,10 +57,6 @@ class LsgInfo:
     name: str
     country: str
     district: str | None = None
-
-
-class CostingError(ValueError):
-    """A gap names a catalogue item or a country that the data does not have."""
 
 
 def money(value: Decimal) -> Decimal:

@@ -83,5 +83,24 @@ class CommandTimeout(RemoteError):
     """A command on an SSH host did not finish within the command timeout."""
 
 
+class NetBoxRequestFailed(RemoteError):
+    """NetBox answered a request with an error (validation, permissions, server error)."""
+
+    def __init__(self, message: str, status: int, body: object) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class ChunkFailed(RemoteError):
+    """One bulk request to NetBox failed; earlier chunks were written, later ones were not."""
+
+
+class CostingError(LsgError):
+    """A gap names a catalogue item or a country that the data does not have."""
+
+    exit_code = 2
+
+
 class ProvisioningError(LsgError):
     """An Ansible run could not be started or did not complete."""

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from lsg_infra import gaps as gap_analysis
-from lsg_infra.costing import CostingError, LsgInfo, build_plan
+from lsg_infra.costing import LsgInfo, build_plan
 from lsg_infra.errors import InputError, UsageError
 from lsg_infra.gaps import Assessment
 from lsg_infra.model.blueprint import BlueprintLibrary
@@ -97,18 +97,16 @@ def build(
         )
         for inv in inventories
     }
-    try:
-        return build_plan(
-            all_gaps,
-            lsgs,
-            catalogue,
-            rates,
-            today=today,
-            years=years,
-            horizon_years=horizon_years,
-            budget_gross_eur=budget_gross_eur,
-            cpv_names=cpv_names(blueprints_dir),
-            compliance_pct=compliance,
-        )
-    except CostingError as exc:
-        raise UsageError(str(exc)) from None
+    # A CostingError (an item the catalogue lacks) reaches the user as a one-line error.
+    return build_plan(
+        all_gaps,
+        lsgs,
+        catalogue,
+        rates,
+        today=today,
+        years=years,
+        horizon_years=horizon_years,
+        budget_gross_eur=budget_gross_eur,
+        cpv_names=cpv_names(blueprints_dir),
+        compliance_pct=compliance,
+    )

@@ -4,9 +4,9 @@ See docs/netbox.md for the mapping. The pure parts (mapping, records, diff) neve
 touch the network; `client` talks HTTP; `sync` joins them.
 """
 
+from lsg_infra.errors import ChunkFailed, NetBoxRequestFailed
 from lsg_infra.netbox.client import (
     NetBoxClient,
-    NetBoxRequestFailed,
     NetBoxSettings,
     connect,
     load_settings,
@@ -16,7 +16,6 @@ from lsg_infra.netbox.mapping import desired_state, inventory_dicts_from_state
 from lsg_infra.netbox.model import TAG_SLUG, Change, KindSummary, NbObject, Plan, Ref, State
 from lsg_infra.netbox.records import state_from_records
 from lsg_infra.netbox.sync import (
-    ChunkFailed,
     PushResult,
     Transport,
     apply,

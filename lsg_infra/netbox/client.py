@@ -24,7 +24,13 @@ from pynetbox.core.query import ContentError, Request, RequestError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from lsg_infra.errors import AuthenticationFailure, ConnectionFailure, RemoteError, UsageError
+from lsg_infra.errors import (
+    AuthenticationFailure,
+    ConnectionFailure,
+    NetBoxRequestFailed,
+    RemoteError,
+    UsageError,
+)
 from lsg_infra.netbox.model import Kind
 
 log = logging.getLogger(__name__)
@@ -92,15 +98,6 @@ def load_settings(
         verify=bool(data.get("verify", True)),
         page_size=int(data.get("page_size", DEFAULT_PAGE_SIZE)),
     )
-
-
-class NetBoxRequestFailed(RemoteError):
-    """NetBox answered a request with an error (validation, permissions, server error)."""
-
-    def __init__(self, message: str, status: int, body: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.body = body
 
 
 class _TimeoutAdapter(HTTPAdapter):

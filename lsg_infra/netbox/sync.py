@@ -20,9 +20,8 @@ from typing import Any, Protocol
 import yaml
 from pydantic import ValidationError
 
-from lsg_infra.errors import LsgError, RemoteError
+from lsg_infra.errors import ChunkFailed, LsgError, NetBoxRequestFailed, RemoteError
 from lsg_infra.model.inventory import Inventory
-from lsg_infra.netbox.client import NetBoxRequestFailed
 from lsg_infra.netbox.diff import plan as make_plan
 from lsg_infra.netbox.mapping import desired_state, inventory_dicts_from_state
 from lsg_infra.netbox.model import (
@@ -107,10 +106,6 @@ def read_state(
 class PushResult:
     plan: Plan
     applied: int = 0
-
-
-class ChunkFailed(RemoteError):
-    """One bulk request failed; earlier chunks were written, later ones were not."""
 
 
 def _chunks(items: Sequence[Change], size: int) -> Iterator[Sequence[Change]]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lsg_infra.costing import CostingError, LsgInfo, build_plan, urgency
+from lsg_infra.costing import LsgInfo, build_plan, urgency
+from lsg_infra.errors import CostingError
 from lsg_infra.model.gap import Family, Gap, GapKind, Remedy, Severity
 from lsg_infra.sources.catalogue import load_catalogue, load_rates
 

@@ -11,9 +11,14 @@ from typing import Any, ClassVar
 
 import pytest
 
-from lsg_infra.errors import AuthenticationFailure, ConnectionFailure, RemoteError
+from lsg_infra.errors import (
+    AuthenticationFailure,
+    ConnectionFailure,
+    NetBoxRequestFailed,
+    RemoteError,
+)
 from lsg_infra.netbox import NetBoxSettings, connect
-from lsg_infra.netbox.client import NetBoxClient, NetBoxRequestFailed
+from lsg_infra.netbox.client import NetBoxClient
 from lsg_infra.netbox.model import KINDS
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
