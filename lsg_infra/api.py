@@ -41,14 +41,6 @@ def load_inventories(
     return files.require_valid(result)
 
 
-def validate(
-    inventory_paths: Sequence[Path] = (DEFAULT_INVENTORY,),
-    progress: files.ProgressFn | None = None,
-) -> files.LoadResult:
-    """Validate inventories and return counts and problems (never raises for bad input)."""
-    return files.load_inventories(inventory_paths, progress=progress)
-
-
 def load_inventories_with_discovered(
     paths: Sequence[Path] = (DEFAULT_INVENTORY,),
     only: Sequence[str] = (),
@@ -239,7 +231,6 @@ __all__ = [
     "load_inventories_with_discovered",
     "netbox_pull",
     "netbox_push",
-    "validate",
     "validate_all",
     "validate_blueprints",
 ]

@@ -28,16 +28,11 @@ def list_(inventory: InventoryOpt = None, fmt: FormatOpt = Format.table) -> None
         output.print_json(rows)
         return
     columns = ["id", "name", "country", "population", "tier", "employees", "sites", "assets"]
-    kinds = [k.value for k in AssetKind]
+    counted = [AssetKind.SERVER.value, AssetKind.WORKSTATION.value]
     output.print_table(
         f"{len(rows)} LSG(s)",
         [*columns, "servers", "workstations"],
-        (
-            [r[c] for c in columns]
-            + [r["by_kind"].get(k, 0) for k in kinds[0:1]]
-            + [r["by_kind"].get("workstation", 0)]
-            for r in rows
-        ),
+        ([r[c] for c in columns] + [r["by_kind"].get(k, 0) for k in counted] for r in rows),
         right=["population", "employees", "sites", "assets", "servers", "workstations"],
     )
 

@@ -74,7 +74,7 @@ def _connection(
 
 
 def _extra_vars(path: Path) -> dict[str, object]:
-    from lsg_infra.sources.records import display_path
+    from lsg_infra.sources.files import display_path
     from lsg_infra.sources.yamlfile import YamlProblem, load
 
     try:

@@ -9,16 +9,11 @@ from pydantic import BaseModel, ValidationError
 
 from lsg_infra.errors import Problem
 from lsg_infra.sources import yamlfile
+from lsg_infra.sources.files import display_path
 from lsg_infra.sources.messages import describe
 from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def display_path(path: Path) -> str:
-    from lsg_infra.sources.files import display_path as shown
-
-    return shown(path)
 
 
 def load_validated(path: Path, model: type[M]) -> tuple[M | None, Document | None, list[Problem]]:
