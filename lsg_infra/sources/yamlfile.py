@@ -10,6 +10,7 @@ accepted: the file is data, never code.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -173,6 +174,30 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> str:
 def load(path: Path, display: str | None = None, keep_nodes: bool = False) -> Document:
     """Read one YAML file safely. Raises YamlProblem with a line number."""
     text = read_text(path, display or str(path))
+    with collector_paused():
+        return _parse(path, text, keep_nodes)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while one file is composed and built.
+
+    A 400-asset file makes about 200,000 nodes and values at once, which sets off
+    collection after collection, each scanning everything the process already
+    holds (the inventories read so far): reading 250 files took 1.7x as long.
+    Nodes and values form no reference cycles, so reference counting frees them
+    (the nodes of a refused alias cycle wait for the collector's next run).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(path: Path, text: str, keep_nodes: bool) -> Document:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
