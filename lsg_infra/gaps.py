@@ -36,7 +36,7 @@ from lsg_infra.model.blueprint import (
     SoftwareSupportRequirement,
 )
 from lsg_infra.model.gap import Family, Gap, GapKind
-from lsg_infra.model.inventory import Asset, AssetKind, Inventory, Record, SiteRole, SourceRef
+from lsg_infra.model.inventory import Asset, AssetKind, Inventory, Record, SiteRole
 
 SEAT_KINDS = (AssetKind.WORKSTATION, AssetKind.LAPTOP)
 
@@ -193,7 +193,7 @@ def _gap(
     records: Iterable[Record] = (),
 ) -> Gap:
     records = list(records)
-    found = [s for s in map(_source_of, records) if s is not None]
+    found = [s for s in (r.source for r in records) if s is not None]
     # The earliest record, not the first in list order: gaps must not depend on record order.
     sources = [min((s.file, s.line) for s in found)] if found else _fallback_source(ctx)
     asset_ids = sorted({r.id for r in records if isinstance(r, Asset) and r.id})
@@ -220,13 +220,6 @@ def _gap(
 def _where(source: tuple[str, int]) -> str:
     file, line = source
     return f"{file}:{line}" if line else file
-
-
-def _source_of(record: Record) -> SourceRef | None:
-    # Same as `record.source`, without pydantic's attribute lookup (hot with 100,000 assets).
-    private = record.__pydantic_private__ or {}
-    source = private.get("_source")
-    return source if isinstance(source, SourceRef) else None
 
 
 def _fallback_source(ctx: _Context) -> list[tuple[str, int]]:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from lsg_infra.discovery.facts import HostFacts
 from lsg_infra.discovery.runner import HostResult
 from lsg_infra.errors import InputError, Problem
-from lsg_infra.model.inventory import Asset, Inventory, OperatingSystem
+from lsg_infra.model.inventory import Asset, Inventory, OperatingSystem, set_source
 from lsg_infra.sinks import write_text_atomic
 from lsg_infra.sources.files import GENERATED_SUFFIX, display_path
 
@@ -225,7 +225,7 @@ def _asset_differences(
                 edition=os_written.edition if os_written is not None and not name_differs else None,
             )
             if os_written is not None and os_written.source is not None:
-                new_os._source = os_written.source
+                set_source(new_os, os_written.source)
             update["os"] = new_os
     return update, diffs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,32 @@ def test_records_know_their_file_and_line() -> None:
     assert inv.municipality.source is not None
     # a block mapping starts at its first key: the line after `municipality:`
     assert lines[inv.municipality.source.line - 1].strip() == "id: rs-kikinda"
+
+
+def test_sources_survive_copies_pickling_and_workers(tmp_path: Path) -> None:
+    # sources live in pydantic's private slot (not a declared PrivateAttr): check
+    # that the things pydantic does to records keep them
+    (inv,) = require_valid(load_inventories([KIKINDA]))
+    asset = inv.assets[0]
+    assert asset.source is not None
+    assert asset.model_copy(update={"count": 2}).source == asset.source
+    assert pickle.loads(pickle.dumps(inv)).assets[0].source == asset.source
+    assert Inventory.model_validate(inv.model_dump()).assets[0].source is None
+    assert "source" not in asset.model_dump() and "kikinda.yaml" not in repr(asset)
+    # 16+ files are read in worker processes; their records know their lines too
+    for i in range(16):
+        folder = tmp_path / f"copy{i}" / "rs"
+        folder.mkdir(parents=True)
+        shutil.copy(KIKINDA, folder)
+    result = load_inventories([tmp_path])
+    assert result.files == 16
+    assert [p.message.split(" (")[0] for p in result.problems] == [
+        "duplicate LSG id 'rs-kikinda'"
+    ] * 15
+    (kept,) = result.inventories
+    assert kept.assets[0].source is not None
+    assert kept.assets[0].source.line == asset.source.line
+    assert kept.assets[0].source.file.endswith("copy0/rs/kikinda.yaml")
 
 
 def test_only_and_generated_files(tmp_path: Path) -> None:
