@@ -2,7 +2,10 @@
 
 In the same run, each in its own child process (wall time, CPU time, peak memory):
   - `lsg plan -i DIR --out OUT` (validate, gaps, costing, plan.json, CSV, XLSX, HTML);
-  - parsing the same files with PyYAML's C loader only.
+  - parsing the same files with PyYAML's C loader only (the reference);
+  - the same parse with Python's cycle collector off, for information: `lsg plan`
+    pauses the collector while it builds each file's values, and this shows how
+    much of its lead over the reference that alone is worth.
 The goal: the plan takes at most 2x the parse. Run: `python benchmarks/run.py plan`.
 """
 
@@ -35,13 +38,18 @@ def main() -> dict[str, object]:
             plan_runs.append(run_child("lsg plan (end to end)", [*plan_argv, "--out", str(out)]))
         parse = min(parse_runs, key=lambda m: m.wall_s)
         plan = min(plan_runs, key=lambda m: m.wall_s)
-        measurements += [parse, plan]
+        no_gc = run_child(
+            "parse, collector off (info)",
+            [sys.executable, "-c", "import gc; gc.disable()\n" + PARSE_ONLY, str(tree)],
+        )
+        measurements += [parse, plan, no_gc]
         sizes = {p.name: p.stat().st_size for p in out.iterdir()}
     extra = {
         "lsgs": LSGS,
         "assets": LSGS * ASSETS_PER_LSG,
         "ratio_wall": round(plan.wall_s / parse.wall_s, 2),
         "ratio_cpu": round(plan.cpu_s / parse.cpu_s, 2),
+        "ratio_wall_vs_parse_without_collector": round(plan.wall_s / no_gc.wall_s, 2),
         "goal_ratio": GOAL_RATIO,
         "output_bytes": sizes,
     }
