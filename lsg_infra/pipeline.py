@@ -14,15 +14,15 @@ from pathlib import Path
 
 from lsg_infra import gaps as gap_analysis
 from lsg_infra.costing import LsgInfo, build_plan
-from lsg_infra.errors import InputError, UsageError
+from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.gaps import Assessment
 from lsg_infra.model.blueprint import BlueprintLibrary
+from lsg_infra.model.catalogue import Catalogue
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.plan import Plan
 from lsg_infra.sources import blueprints as blueprint_files
-from lsg_infra.sources.catalogue import load_catalogue, load_rates
+from lsg_infra.sources.catalogue import load_rates, with_override
 
-CATALOGUE = "catalogue.yaml"
 COUNTRIES = "countries.yaml"
 CPV_CODES = Path("reference") / "cpv_codes.csv"
 
@@ -83,8 +83,15 @@ def build(
     progress: Callable[[], None] | None = None,
 ) -> Plan:
     """The investment plan for `inventories` (already loaded and valid)."""
-    library = blueprint_files.require_library(blueprints_dir)
-    catalogue, catalogue_problems = load_catalogue(blueprints_dir / CATALOGUE, catalogue_override)
+    loaded = blueprint_files.load_library(blueprints_dir)
+    if loaded.problems or loaded.library is None or loaded.catalogue is None:
+        raise InputError(loaded.problems)
+    library = loaded.library
+    # the blueprint loader has read catalogue.yaml already (remedies name its items)
+    catalogue: Catalogue | None = loaded.catalogue
+    catalogue_problems: list[Problem] = []
+    if catalogue_override is not None:
+        catalogue, catalogue_problems = with_override(loaded.catalogue, catalogue_override)
     rates, rate_problems = load_rates(blueprints_dir / COUNTRIES)
     if catalogue_problems or rate_problems or catalogue is None or rates is None:
         raise InputError(catalogue_problems + rate_problems)

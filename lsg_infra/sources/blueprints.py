@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from lsg_infra.errors import InputError, Problem
@@ -38,8 +38,10 @@ from lsg_infra.model.blueprint import (
 from lsg_infra.model.catalogue import Catalogue
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.sources import yamlfile
+from lsg_infra.sources.catalogue import CATALOGUE, load_catalogue
 from lsg_infra.sources.files import display_path
 from lsg_infra.sources.messages import describe, did_you_mean
+from lsg_infra.sources.records import load_validated
 from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
 
 REQUIREMENTS_DIR = "requirements"
@@ -92,30 +94,12 @@ def _requirement_error(error: ErrorDetails) -> tuple[tuple[str | int, ...], str]
 
 
 def _validate(path: Path, model: type[M], problems: list[Problem]) -> tuple[M, LoadedFile] | None:
-    shown = display_path(path)
-    try:
-        doc = yamlfile.load(path, shown)
-    except YamlProblem as exc:
-        problems.append(Problem(shown, exc.line, exc.where, exc.message))
+    explain = _requirement_error if model is Blueprint else None
+    value, doc, found = load_validated(path, model, explain)
+    problems.extend(found)
+    if value is None or doc is None:
         return None
-    except OSError as exc:
-        problems.append(Problem(shown, 0, "", f"cannot read: {exc.strerror}"))
-        return None
-    loaded = LoadedFile(shown, doc)
-    if not isinstance(doc.data, dict):
-        problems.append(Problem(shown, 1, "", "expected a mapping"))
-        return None
-    try:
-        return model.model_validate(doc.data), loaded
-    except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            special = _requirement_error(error) if model is Blueprint else None
-            if special is not None:
-                problems.append(loaded.problem(*special))
-            else:
-                loc = tuple(error["loc"])
-                problems.append(loaded.problem(loc, describe(error, model)))
-        return None
+    return value, LoadedFile(display_path(path), doc)
 
 
 def load_library(root: Path) -> LibraryResult:
@@ -139,7 +123,9 @@ def load_library(root: Path) -> LibraryResult:
     controls = one("controls.yaml", Controls)
     kpis = one("kpis.yaml", Kpis)
     software = one("software_support.yaml", SoftwareSupport)
-    catalogue = one("catalogue.yaml", Catalogue)
+    result.files += 1
+    catalogue, found = load_catalogue(root / CATALOGUE)  # with its duplicate-id check
+    problems.extend(found)
 
     blueprints: dict[str, tuple[Blueprint, LoadedFile]] = {}
     folder = root / REQUIREMENTS_DIR
@@ -165,19 +151,19 @@ def load_library(root: Path) -> LibraryResult:
 
     if None in (tiers, eservices, controls, kpis, software, catalogue) or problems:
         # Cross-checks need every catalogue; report what we have so far.
-        result.catalogue = catalogue[0] if catalogue else None
+        result.catalogue = catalogue
         if blueprints and catalogue and eservices and controls and kpis:
             problems.extend(
-                _check_references(blueprints, catalogue[0], eservices[0], controls[0], kpis[0])
+                _check_references(blueprints, catalogue, eservices[0], controls[0], kpis[0])
             )
         return result
     assert tiers and eservices and controls and kpis and software and catalogue  # for mypy
-    problems.extend(_check_references(blueprints, catalogue[0], eservices[0], controls[0], kpis[0]))
+    problems.extend(_check_references(blueprints, catalogue, eservices[0], controls[0], kpis[0]))
     problems.extend(_check_extends(blueprints))
     problems.extend(_check_tiers(tiers, blueprints))
     if problems:
         return result
-    result.catalogue = catalogue[0]
+    result.catalogue = catalogue
     result.library = BlueprintLibrary(
         blueprints={bid: bp for bid, (bp, _) in sorted(blueprints.items())},
         tiers=tiers[0],

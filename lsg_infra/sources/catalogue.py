@@ -12,6 +12,9 @@ from lsg_infra.model.plan import CountryRates
 from lsg_infra.sources.files import display_path
 from lsg_infra.sources.records import load_validated
 
+CATALOGUE = "catalogue.yaml"
+"""The price catalogue's file name in a blueprints folder."""
+
 
 class CountriesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -46,14 +49,18 @@ def load_catalogue(
     catalogue, doc, problems = load_validated(path, Catalogue)
     if catalogue is not None and doc is not None:
         problems += _duplicate_ids(catalogue, path, doc.lines)
-    if override is not None:
-        own, own_doc, own_problems = load_validated(override, Catalogue)
-        problems += own_problems
-        if own is not None and own_doc is not None:
-            problems += _duplicate_ids(own, override, own_doc.lines)
-            if catalogue is not None:
-                catalogue = catalogue.merged(own)
+    if override is not None and catalogue is not None and not problems:
+        return with_override(catalogue, override)
     return (catalogue if not problems else None), problems
+
+
+def with_override(catalogue: Catalogue, override: Path) -> tuple[Catalogue | None, list[Problem]]:
+    """`catalogue` with the items of a user's catalogue file replacing its own by id."""
+    own, own_doc, problems = load_validated(override, Catalogue)
+    if own is None or own_doc is None:
+        return None, problems
+    problems = _duplicate_ids(own, override, own_doc.lines)
+    return (catalogue.merged(own) if not problems else None), problems
 
 
 def load_rates(path: Path) -> tuple[dict[str, CountryRates] | None, list[Problem]]:

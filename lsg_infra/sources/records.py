@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from lsg_infra.errors import Problem
 from lsg_infra.sources import yamlfile
@@ -15,8 +17,13 @@ from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
 
 M = TypeVar("M", bound=BaseModel)
 
+Explain = Callable[[ErrorDetails], tuple[tuple[str | int, ...], str] | None]
+"""A file kind's own wording of a validation error: (where, message), or None for the usual."""
 
-def load_validated(path: Path, model: type[M]) -> tuple[M | None, Document | None, list[Problem]]:
+
+def load_validated(
+    path: Path, model: type[M], explain: Explain | None = None
+) -> tuple[M | None, Document | None, list[Problem]]:
     """Read `path` and validate it as `model`; the model, the document, and any problems."""
     shown = display_path(path)
     if not path.is_file():
@@ -33,13 +40,11 @@ def load_validated(path: Path, model: type[M]) -> tuple[M | None, Document | Non
         return model.model_validate(doc.data), doc, []
     except ValidationError as exc:
         yamlfile.reload_nodes(doc)
-        problems = [
-            Problem(
-                shown,
-                doc.line_of(tuple(err["loc"])),
-                format_path(tuple(err["loc"])),
-                describe(err, model),
+        problems = []
+        for error in exc.errors(include_url=False):
+            where, message = (explain and explain(error)) or (
+                tuple(error["loc"]),
+                describe(error, model),
             )
-            for err in exc.errors(include_url=False)
-        ]
+            problems.append(Problem(shown, doc.line_of(where), format_path(where), message))
         return None, doc, problems

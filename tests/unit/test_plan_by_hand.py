@@ -8,6 +8,7 @@ ICT security act (3000.00 EUR, lifetime 3). TCO over 5 years. Reference date 202
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from lsg_infra.cli.main import app
+from lsg_infra.cli.main import app, main
 
 DATA = Path(__file__).parents[1] / "data" / "plan"
 
@@ -151,3 +152,43 @@ def test_same_inputs_same_plan(tmp_path):
     one = run_plan(tmp_path / "a", "--budget", "5000")
     two = run_plan(tmp_path / "b", "--budget", "5000")
     assert one == two
+
+
+def test_own_catalogue_replaces_items_by_id(tmp_path):
+    own = tmp_path / "framework-prices.yaml"
+    own.write_text(
+        "disclaimer: Prices of the 2027 framework agreement.\n"
+        "items:\n"
+        "  - {id: workstation, description: Desktop workstation (framework), unit: piece,"
+        " cpv: 30213000-5, unit_price_eur: '650.00', price_year: 2027, billing: one-off,"
+        " lifetime_years: 5, category: computers}\n",
+        "utf-8",
+    )
+    data = run_plan(tmp_path / "out", "--catalogue", str(own))
+    ws = lines_of(data, "rs-alfa")[("workstations", "missing")]
+    # 650.00 + 20 % = 780.00; the UPS keeps the bundled price
+    assert (ws["unit_price_eur"], ws["gross_eur"], ws["price_year"]) == ("650.00", "780.00", 2027)
+    assert lines_of(data, "rs-alfa")[("ups", "missing")]["unit_price_eur"] == "1234.56"
+
+
+def test_bad_own_catalogue_is_one_line_per_problem(tmp_path, monkeypatch, capsys):
+    own = tmp_path / "prices.yaml"
+    own.write_text(
+        "items:\n"
+        "  - {id: ups, description: UPS, unit: piece, cpv: 31154000-0, unit_price_eur: '1',"
+        " price_year: 2026, billing: one-off, lifetime_years: 2, category: power}\n"
+        "  - {id: ups, description: UPS, unit: piece, cpv: 31154000-0, unit_price_eur: cheap,"
+        " price_year: 2026, billing: one-off, lifetime_years: 2, category: power}\n",
+        "utf-8",
+    )
+    args = ["plan", "-i", str(DATA / "inventory"), "-b", str(DATA / "blueprints")]
+    out = tmp_path / "out"
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(sys, "argv", ["lsg", *args, "--catalogue", str(own), "--out", str(out)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "prices.yaml:3: items[1].unit_price_eur: expected a number, got 'cheap'" in err
+    assert "Traceback" not in err
+    assert not out.exists()
