@@ -81,7 +81,6 @@ CUSTOM_FIELDS: tuple[CustomFieldDef, ...] = (
     CustomFieldDef("lsg_roles", "json", "Server roles", (DEVICE, VM)),
     CustomFieldDef("lsg_manage", "json", "Management address", (DEVICE, VM)),
     CustomFieldDef("lsg_public", "boolean", "Public", (DEVICE, VM), "Reachable from the internet"),
-    CustomFieldDef("lsg_host", "text", "Host server", (VM,), "Inventory id of the host"),
     CustomFieldDef("lsg_extra", "json", "Other inventory fields", (VM,)),
     CustomFieldDef("lsg_down_mbps", "decimal", "Download (Mbit/s)", (CIRCUIT,)),
     CustomFieldDef("lsg_up_mbps", "decimal", "Upload (Mbit/s)", (CIRCUIT,)),
@@ -324,7 +323,15 @@ def _add_inventory(b: _Builder, inv: Inventory) -> None:
                 },
             },
         )
+    # VMs sit in one cluster per LSG; a VM's host is NetBox's own device link, and
+    # NetBox requires the host device to belong to the VM's cluster.
     cluster: Ref | None = None
+    vm_hosts = {a.host for a in inv.assets if a.kind is AssetKind.VIRTUAL_MACHINE and a.host}
+    if any(a.kind is AssetKind.VIRTUAL_MACHINE for a in inv.assets):
+        ctype = b.add("cluster_types", {"name": "LSG virtualisation", "slug": CLUSTER_TYPE})
+        cluster = b.add(
+            "clusters", {"name": m.id, "type": ctype, "tenant": tenant, "status": "active"}
+        )
     for asset, name in zip(inv.assets, asset_names(inv.assets), strict=True):
         platform = _platform(asset)
         platform_ref = (
@@ -351,11 +358,11 @@ def _add_inventory(b: _Builder, inv: Inventory) -> None:
             },
         )
         if asset.kind is AssetKind.VIRTUAL_MACHINE:
-            if cluster is None:
-                ctype = b.add("cluster_types", {"name": "LSG virtualisation", "slug": CLUSTER_TYPE})
-                cluster = b.add(
-                    "clusters", {"name": m.id, "type": ctype, "tenant": tenant, "status": "active"}
-                )
+            host = (
+                Ref("devices", KINDS["devices"].key({"tenant": tenant, "name": asset.host}))
+                if asset.host
+                else None
+            )
             extra = {
                 k: v
                 for k, v in _json(asset).items()
@@ -366,6 +373,7 @@ def _add_inventory(b: _Builder, inv: Inventory) -> None:
                 {
                     "name": name,
                     "cluster": cluster,
+                    "device": host,
                     "site": sites[asset.site],
                     "tenant": tenant,
                     "role": role,
@@ -380,7 +388,6 @@ def _add_inventory(b: _Builder, inv: Inventory) -> None:
                     "comments": asset.notes or "",
                     "custom_fields": {
                         **common_cf,
-                        "lsg_host": asset.host,
                         "lsg_extra": extra or None,
                     },
                 },
@@ -400,6 +407,7 @@ def _add_inventory(b: _Builder, inv: Inventory) -> None:
                 "site": sites[asset.site],
                 "tenant": tenant,
                 "platform": platform_ref,
+                "cluster": cluster if asset.id in vm_hosts else None,
                 "status": "active",
                 "serial": asset.serial or "",
                 "comments": asset.notes or "",
@@ -671,6 +679,7 @@ def _asset_from_vm(state: State, v: NbObject, site_ids: Mapping[Key, str]) -> di
     memory = f.get("memory")
     disk = f.get("disk")
     vcpus = f.get("vcpus")
+    host = f.get("device")
     return _drop_none(
         {
             "id": None if GENERATED in name else name,
@@ -681,7 +690,7 @@ def _asset_from_vm(state: State, v: NbObject, site_ids: Mapping[Key, str]) -> di
             "cpu_cores": int(float(vcpus)) if vcpus else None,
             "ram_gb": _number(round(float(memory) / 1024, 2)) if memory else None,
             "storage_tb": _number(round(float(disk) / 1_000_000, 6)) if disk is not None else None,
-            "host": cf.get("lsg_host"),
+            "host": host.key[-1] if isinstance(host, Ref) else None,
             "serial": f.get("serial"),
             "notes": f.get("comments"),
         }

@@ -217,6 +217,7 @@ _KIND_LIST = [
             "site": "sites",
             "tenant": "tenants",
             "platform": "platforms",
+            "cluster": "clusters",
         },
         create_only=frozenset({"status"}),
     ),
@@ -228,6 +229,7 @@ _KIND_LIST = [
         _tenant_name_key,
         refs={
             "cluster": "clusters",
+            "device": "devices",
             "site": "sites",
             "tenant": "tenants",
             "role": "device_roles",

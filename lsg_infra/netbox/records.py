@@ -43,6 +43,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "site",
         "tenant",
         "platform",
+        "cluster",
         "status",
         "serial",
         "comments",
@@ -51,6 +52,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "virtual_machines": (
         "name",
         "cluster",
+        "device",
         "site",
         "tenant",
         "role",

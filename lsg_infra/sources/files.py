@@ -253,6 +253,8 @@ def load_inventories(
 
     Never raises for bad input: problems are collected in the result, so that one
     run reports everything. `require_valid` turns them into an InputError.
+    The inventories are frozen out of the cycle collector's scans (`gc.freeze`);
+    reference counting still frees them when the caller drops them.
     """
     files = inventory_files(paths)
     result = LoadResult(files=len(files))

@@ -57,6 +57,8 @@ class Provisioned:
     hosts: dict[str, ContainerHost]
     ports: dict[str, dict[int, int]]  # inventory name -> container port -> 127.0.0.1 port
     ca_cert: Path
+    workdir: Path
+    group: HostGroup
     first: Run
     second: Run
     first_seconds: float
@@ -84,7 +86,13 @@ class Run:
     output: str
 
 
-def _provision(workdir: Path, group: HostGroup, hosts: dict[str, ContainerHost], label: str) -> Run:
+def _provision(
+    workdir: Path,
+    group: HostGroup,
+    hosts: dict[str, ContainerHost],
+    label: str,
+    *extra: str,
+) -> Run:
     """`lsg provision rs-kikinda` from the sample inventory, pointed at the containers."""
     ssh_config = workdir / "ssh_config"
     ssh_config.write_text(
@@ -112,6 +120,7 @@ def _provision(workdir: Path, group: HostGroup, hosts: dict[str, ContainerHost],
             *("--ssh-config", str(ssh_config), "--known-hosts", str(group.known_hosts)),
             *("--identity", str(group.private_key), "--extra-vars", str(admins)),
             *("--run-dir", str(workdir / "runs")),
+            *extra,
         ],
         capture_output=True,
         text=True,
@@ -157,6 +166,8 @@ def provisioned(container_host_factory: Any, tmp_path_factory: Any) -> Iterator[
     print(f"\nprovision: first run {first_seconds:.0f} s, re-run {second_seconds:.0f} s")
 
     yield Provisioned(
+        workdir=workdir,
+        group=group,
         hosts=hosts,
         ports=ports,
         ca_cert=workdir / "secrets" / "rs_kikinda" / "ca" / "ca.crt",
@@ -227,6 +238,16 @@ def test_second_run_changes_nothing(provisioned: Provisioned) -> None:
     assert all(r["ok"] > 0 and not r["failed"] and not r["unreachable"] for r in second.values())
     first = provisioned.first.hosts
     assert first[APP]["changed"] > 0 and first[DB]["changed"] > 0
+
+
+def test_check_mode_on_provisioned_hosts_changes_nothing(provisioned: Provisioned) -> None:
+    # `lsg provision --check` is how an IT team previews a run: on hosts already
+    # provisioned it must run every play without failing and predict no change.
+    p = provisioned
+    check = _provision(p.workdir, p.group, p.hosts, "check", "--check")
+    assert check.rc == 0, check.output
+    assert {h: r["changed"] for h, r in check.hosts.items()} == {APP: 0, DB: 0}, check.output
+    assert all(not r["failed"] and not r["unreachable"] for r in check.hosts.values())
 
 
 def test_website_answers_over_https_with_the_municipality_name(

@@ -51,6 +51,11 @@ def test_nested_references_become_natural_keys(records: dict[str, Any]) -> None:
     assert vm.tagged and vm.id is not None
     assert vm.fields["cluster"] == Ref("clusters", ("rs-testgrad",))
     assert vm.fields["status"] == "active"
+    # the VM's host is NetBox's own device link, and the host is in the VM's cluster
+    assert vm.fields["device"] == Ref("devices", ("rs-testgrad", "srv-01"))
+    host = state["devices"][("rs-testgrad", "srv-01")]
+    assert host.fields["cluster"] == Ref("clusters", ("rs-testgrad",))
+    assert state["devices"][("rs-testgrad", "sw-core")].fields["cluster"] is None
     term = state["circuit_terminations"][("rs-testgrad/main", "A")]
     assert term.fields["termination_id"] == Ref("sites", ("rs-testgrad-city-hall",))
     district = state["regions"][("rs-north-banat",)]
