@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,40 @@ def time_discovery(
     }
 
 
+def time_ssh_logins(state: dict[str, Any], count: int, repeat: int) -> dict[str, Any]:
+    """The floor under discovery: `ssh HOST true` (OpenSSH) to `count` hosts at once.
+
+    A login costs the host work of its own (sshd, PAM, a systemd session); when the
+    hosts are containers on the controller's cores, that work queues for the same
+    CPUs however well the client overlaps its connections.
+    """
+    hosts = state["hosts"][:count]
+    known = f"UserKnownHostsFile={state['known_hosts']}"
+
+    def login(host: dict[str, Any]) -> int:
+        return subprocess.run(
+            [
+                *("ssh", "-F", "/dev/null", "-o", "BatchMode=yes"),
+                *("-o", "StrictHostKeyChecking=yes", "-o", known),
+                *("-o", "IdentitiesOnly=yes", "-i", state["private_key"], "-p", str(host["port"])),
+                f"{host['root_user']}@{host['address']}",
+                "true",
+            ],
+            capture_output=True,
+            timeout=300,
+        ).returncode
+
+    best = float("inf")
+    failed = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=len(hosts)) as pool:
+            codes = list(pool.map(login, hosts))
+        best = min(best, time.perf_counter() - started)
+        failed = sum(1 for c in codes if c != 0)
+    return {"hosts": len(hosts), "seconds": round(best, 3), "failed": failed}
+
+
 def time_ansible(state: dict[str, Any], forks: int, repeat: int) -> dict[str, Any]:
     ansible = Path(sys.executable).with_name("ansible")
     if not ansible.exists():
@@ -162,6 +197,8 @@ def measure(count: int, repeat: int, ansible_repeat: int) -> dict[str, Any]:
             time_discovery(inventory, state, ids[:1], 1)  # warm-up: imports, first handshake
             one = time_discovery(inventory, state, ids[:1], repeat)
             many = time_discovery(inventory, state, ids, repeat)
+            logins_1 = time_ssh_logins(state, 1, repeat)
+            logins_n = time_ssh_logins(state, count, repeat)
             ansible = time_ansible(state, count, ansible_repeat)
         mem = _containers_memory()
     finally:
@@ -178,6 +215,12 @@ def measure(count: int, repeat: int, ansible_repeat: int) -> dict[str, Any]:
         "discover_1": one,
         f"discover_{count}": many,
         f"ansible_setup_{count}": ansible,
+        "ssh_true_1": logins_1,
+        f"ssh_true_{count}": logins_n,
+        # the same ratio for bare OpenSSH logins: what these hosts allow at best
+        "ssh_true_scale_ratio": round(logins_n["seconds"] / logins_1["seconds"], 2)
+        if logins_1["seconds"]
+        else None,
         "scale_ratio": round(scale, 2),
         "max_scale_ratio": MAX_SCALE_RATIO,
         "speedup_vs_ansible": round(speedup, 2),
