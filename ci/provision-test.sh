@@ -10,12 +10,18 @@
 #   --keep    leave the hosts running (remove them with ci/hosts.sh down
 #             --name-prefix lsg-provtest)
 # Runs `lsg preflight`, then `lsg provision`; exit code is theirs.
-# Needs root (podman); the `lsg` command from PATH or $LSG.
+# Needs root (podman); the `lsg` command from PATH or $LSG; blueprints from
+# $LSG_BLUEPRINTS, else ./blueprints, else lsg-infra's own.
 set -euo pipefail
 # shellcheck source=ci/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 LSG_BIN="${LSG:-$(command -v lsg || echo "$LSG_REPO_ROOT/.venv/bin/lsg")}"
+# Your own blueprints when the working directory has them, else lsg-infra's.
+if [[ -z ${LSG_BLUEPRINTS:-} ]]; then
+  if [[ -d blueprints ]]; then LSG_BLUEPRINTS=blueprints; else LSG_BLUEPRINTS="$LSG_REPO_ROOT/blueprints"; fi
+fi
+export LSG_BLUEPRINTS
 PREFIX="lsg-provtest"
 TARGET=""
 CHECK=0
@@ -27,7 +33,7 @@ while (($#)); do
     --check) CHECK=1; shift ;;
     --keep) KEEP=1; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) TARGET="$1"; shift ;;
   esac

@@ -39,7 +39,7 @@ def plan(
     lsgs: Annotated[list[str] | None, typer.Argument(help="LSG ids or slugs; default all.")] = None,
     inventory: InventoryOpt = None,
     blueprints: Annotated[
-        Path, typer.Option("--blueprints", "-b", help="Blueprints folder.")
+        Path, typer.Option("--blueprints", "-b", help="Blueprints folder.", envvar="LSG_BLUEPRINTS")
     ] = api.DEFAULT_BLUEPRINTS,
     catalogue: Annotated[
         Path | None,

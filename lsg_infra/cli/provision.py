@@ -37,7 +37,10 @@ SshConfigOpt = Annotated[
     ),
 ]
 BlueprintsOpt = Annotated[
-    Path, typer.Option("--blueprints", "-b", help="Blueprints folder (for the tier).")
+    Path,
+    typer.Option(
+        "--blueprints", "-b", help="Blueprints folder (for the tier).", envvar="LSG_BLUEPRINTS"
+    ),
 ]
 
 

@@ -95,6 +95,13 @@ def _check_prerequisites() -> None:
         _unavailable(problem)
 
 
+@pytest.fixture
+def host_group_cleanup() -> Callable[[str], None]:
+    """``register(prefix)``: containers a script starts under `prefix` are removed at exit."""
+    _check_prerequisites()
+    return _HOST_GROUPS.add
+
+
 @pytest.fixture(scope="session")
 def container_host_factory() -> Iterator[Callable[..., HostGroup]]:
     """``start(count=2, name=None) -> HostGroup``; all groups removed at session end."""
