@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,31 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
 def test_format_path() -> None:
     assert yamlfile.format_path(("assets", 3, "ram_gb")) == "assets[3].ram_gb"
     assert yamlfile.format_path(()) == ""
+
+
+def test_the_cycle_collector_is_paused_only_while_a_file_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("a: 1\n")
+    bad.write_text("a: [1\n")
+    seen: list[bool] = []
+    original = yamlfile._parse
+
+    def spy(path: Path, text: str, keep_nodes: bool) -> yamlfile.Document:
+        seen.append(gc.isenabled())
+        return original(path, text, keep_nodes)
+
+    monkeypatch.setattr(yamlfile, "_parse", spy)
+    assert gc.isenabled()
+    yamlfile.load(good)
+    with pytest.raises(yamlfile.YamlProblem):
+        yamlfile.load(bad)
+    assert seen == [False, False]
+    assert gc.isenabled()  # back on, after a good file and after a refused one
+    gc.disable()
+    try:
+        yamlfile.load(good)
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
