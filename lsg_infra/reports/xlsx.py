@@ -90,14 +90,25 @@ def _line_sheet(
     title: str,
     rows: Sequence[Sequence[Any]],
     columns: Sequence[tuple[str, str, int]] = LINE_COLUMNS,
+    headers: dict[tuple[str, ...], list[WriteOnlyCell]] | None = None,
 ) -> None:
-    """A sheet of procurement lines; `rows` are `_line_values` of each line."""
+    """A sheet of procurement lines; `rows` are `_line_values` of each line.
+
+    `headers` keeps the styled header cells of each set of columns for the next
+    sheet: styling a cell looks its font and fill up in the workbook, which for
+    250 LSG sheets cost more than their rows' plain values.
+    """
     ws = wb.create_sheet(title)
     for i, (_, _, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows)) + 1}"
-    ws.append(_header(ws, [h for h, _, _ in columns]))
+    names = tuple(h for h, _, _ in columns)
+    if headers is None:
+        headers = {}
+    if names not in headers:
+        headers[names] = _header(ws, names)
+    ws.append(headers[names])
     wanted = {field for _, field, _ in columns}
     picks = [i for i, (_, field, _) in enumerate(LINE_COLUMNS) if field in wanted]
     # One money cell per column, reused row after row: the write-only sheet writes
@@ -284,14 +295,16 @@ def render(plan: Plan) -> bytes:
     _summary(wb, plan)
     _lots(wb, plan)
     rows = {line.line: _line_values(line) for line in plan.lines}
-    _line_sheet(wb, "Procurement", list(rows.values()))
+    headers: dict[tuple[str, ...], list[WriteOnlyCell]] = {}
+    _line_sheet(wb, "Procurement", list(rows.values()), LINE_COLUMNS, headers)
     unfunded = [rows[ln.line] for ln in plan.lines if not ln.funded]
     if unfunded:
-        _line_sheet(wb, "Unfunded", unfunded)
+        _line_sheet(wb, "Unfunded", unfunded, LINE_COLUMNS, headers)
     by_lsg = views.lines_by_lsg(plan)
     names = views.sheet_names(sorted(by_lsg))
     for lsg, lines in sorted(by_lsg.items()):
-        _line_sheet(wb, names[lsg], [rows[ln.line] for ln in lines], LSG_SHEET_COLUMNS)
+        lsg_rows = [rows[ln.line] for ln in lines]
+        _line_sheet(wb, names[lsg], lsg_rows, LSG_SHEET_COLUMNS, headers)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
