@@ -169,6 +169,9 @@ def check_references(
     asset_kinds = {
         aid: r.get("kind") for _, r in records("assets") if (aid := text(r, "id")) is not None
     }
+    asset_sites = {
+        aid: text(r, "site") for _, r in records("assets") if (aid := text(r, "id")) is not None
+    }
     if sites:  # no sites at all is a schema error already ("expected at least 1 item")
         for name in ("links", "assets"):
             for i, record in records(name):
@@ -193,6 +196,13 @@ def check_references(
             problem(
                 ("assets", i, "host"),
                 f"'{host}' is a {asset_kinds[host]}; a virtual machine runs on a server",
+            )
+        elif (site := text(asset, "site")) not in (None, asset_sites[host]):
+            # a VM runs where its host is (NetBox refuses anything else too)
+            problem(
+                ("assets", i, "site"),
+                f"'{site}' is not the site of its host '{host}' ({asset_sites[host]}); "
+                "expected the host's site",
             )
     for i, sw in records("software"):
         on = text(sw, "installed_on")

@@ -77,6 +77,12 @@ EXPECTED: list[tuple[str, int | None, str]] = [
     ("unknown-site-in-link", 6, "links[0].site: unknown site 'annex'; expected one of: hall"),
     ("vm-host-not-server", 7, "assets[1].host: 'sw-01' is a switch"),
     ("vm-host-unknown", 7, "assets[1].host: unknown asset 'srv-02' (did you mean 'srv-01'?)"),
+    (
+        "vm-site-not-host-site",
+        8,
+        "assets[1].site: 'annex' is not the site of its host 'srv-01' (hall); "
+        "expected the host's site",
+    ),
     ("wrong-type-population-text", 6, "expected a whole number, got '5000 people'"),
     ("wrong-type-ram", 9, "assets[0].ram_gb: expected a number, got 'sixteen'"),
     ("wrong-type-server-room", 4, "sites[0].server_room: expected true or false, got 'sometimes'"),
