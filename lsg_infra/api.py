@@ -25,6 +25,15 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
 
 DEFAULT_INVENTORY = Path("inventory")
 DEFAULT_BLUEPRINTS = Path("blueprints")
+BUNDLED_BLUEPRINTS = Path(__file__).resolve().parent.parent / "blueprints"
+"""The reference blueprints of this lsg-infra checkout (absent from a bare wheel)."""
+
+
+def default_blueprints() -> Path:
+    """./blueprints when there is one (an LSG's own), else lsg-infra's bundled ones."""
+    if DEFAULT_BLUEPRINTS.is_dir() or not BUNDLED_BLUEPRINTS.is_dir():
+        return DEFAULT_BLUEPRINTS
+    return BUNDLED_BLUEPRINTS
 
 
 def load_inventories(

@@ -31,19 +31,26 @@ BlueprintsOpt = Annotated[
     typer.Option(
         "--blueprints",
         "-b",
-        help="Blueprints folder. Default: ./blueprints.",
+        help="Blueprints folder. Default: ./blueprints, else lsg-infra's own.",
         envvar="LSG_BLUEPRINTS",
     ),
 ]
 
 
 def blueprint_root(given: Path | None, *, required: bool = True) -> Path | None:
-    """The blueprints folder; None if not given, not required and ./blueprints is absent."""
+    """The blueprints folder: `given`, ./blueprints, or lsg-infra's own.
+
+    None when none of them exists and they are not `required`.
+    """
     if given is not None:
         return given
-    if required or api.DEFAULT_BLUEPRINTS.is_dir():
-        return api.DEFAULT_BLUEPRINTS
-    return None
+    root = api.default_blueprints()
+    return root if required or root.is_dir() else None
+
+
+def required_root(given: Path | None) -> Path:
+    """`blueprint_root` for commands that cannot work without blueprints."""
+    return blueprint_root(given) or api.DEFAULT_BLUEPRINTS
 
 
 def tiers_by_lsg(inventories: list[Inventory], given: Path | None = None) -> dict[str, str]:
@@ -102,7 +109,7 @@ def show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The requirements of TIER in COUNTRY after `extends` and the country overlay."""
-    library = api.load_blueprints(blueprint_root(blueprints) or api.DEFAULT_BLUEPRINTS)
+    library = api.load_blueprints(required_root(blueprints))
     code = country.upper()
     if code not in ("RS", "ME", "MK"):
         raise UsageError(f"unknown country '{country}'; expected RS, ME or MK")

@@ -11,7 +11,7 @@ import typer
 
 from lsg_infra import api
 from lsg_infra.cli import output
-from lsg_infra.cli.blueprint import BlueprintsOpt, blueprint_root
+from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
 from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
@@ -56,7 +56,7 @@ def gaps(
     day = _day(today)
     assessments = api.assess(
         inventory_paths(inventory),
-        blueprint_root(blueprints) or api.DEFAULT_BLUEPRINTS,
+        required_root(blueprints),
         only=lsgs or [],
         today=day,
     )

@@ -11,6 +11,7 @@ import typer
 
 from lsg_infra import api
 from lsg_infra.cli import output
+from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
 from lsg_infra.cli.main_options import InventoryOpt, inventory_paths
 from lsg_infra.errors import UsageError
 from lsg_infra.pipeline import build, parse_years
@@ -38,9 +39,7 @@ def _budget(text: str | None) -> Decimal | None:
 def plan(
     lsgs: Annotated[list[str] | None, typer.Argument(help="LSG ids or slugs; default all.")] = None,
     inventory: InventoryOpt = None,
-    blueprints: Annotated[
-        Path, typer.Option("--blueprints", "-b", help="Blueprints folder.", envvar="LSG_BLUEPRINTS")
-    ] = api.DEFAULT_BLUEPRINTS,
+    blueprints: BlueprintsOpt = None,
     catalogue: Annotated[
         Path | None,
         typer.Option("--catalogue", "-c", help="Your own price catalogue; replaces items by id."),
@@ -78,7 +77,7 @@ def plan(
     with output.progress_bar("Analysing gaps", len(inventories)) as advance:
         result = build(
             inventories,
-            blueprints_dir=blueprints,
+            blueprints_dir=required_root(blueprints),
             today=day,
             years=budget_years,
             horizon_years=horizon,

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lsg_infra import api
 from lsg_infra.cli import output
+from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
 from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import InputError, Problem, UsageError
@@ -36,12 +37,6 @@ SshConfigOpt = Annotated[
         help="OpenSSH-style config overriding addresses (Host <mgmt host> or <lsg>/<asset>).",
     ),
 ]
-BlueprintsOpt = Annotated[
-    Path,
-    typer.Option(
-        "--blueprints", "-b", help="Blueprints folder (for the tier).", envvar="LSG_BLUEPRINTS"
-    ),
-]
 
 
 def _one(lsg: str, inventory: list[Path] | None) -> Inventory:
@@ -49,11 +44,11 @@ def _one(lsg: str, inventory: list[Path] | None) -> Inventory:
     return inv
 
 
-def _tier(inv: Inventory, blueprints: Path) -> str:
+def _tier(inv: Inventory, blueprints: Path | None) -> str:
     from lsg_infra.sources.blueprints import require_library
 
     m = inv.municipality
-    return require_library(blueprints).tier_of(m.population, m.tier).id
+    return require_library(required_root(blueprints)).tier_of(m.population, m.tier).id
 
 
 def _connection(
@@ -94,7 +89,7 @@ def _extra_vars(path: Path) -> dict[str, object]:
 def inventory_ansible(
     lsg: LsgArg,
     inventory: InventoryOpt = None,
-    blueprints: BlueprintsOpt = api.DEFAULT_BLUEPRINTS,
+    blueprints: BlueprintsOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Print the Ansible inventory generated for one LSG (YAML; JSON with --format json)."""
@@ -171,7 +166,7 @@ def provision(
         list[str] | None, typer.Option("--tags", help="Only these roles' tags (repeatable).")
     ] = None,
     inventory: InventoryOpt = None,
-    blueprints: BlueprintsOpt = api.DEFAULT_BLUEPRINTS,
+    blueprints: BlueprintsOpt = None,
     known_hosts: KnownHostsOpt = None,
     identity: IdentityOpt = None,
     ssh_config: SshConfigOpt = None,

@@ -107,7 +107,14 @@ def load_library(root: Path) -> LibraryResult:
     result = LibraryResult()
     problems = result.problems
     if not root.is_dir():
-        problems.append(Problem(display_path(root), 0, "", "no such blueprints folder"))
+        problems.append(
+            Problem(
+                display_path(root),
+                0,
+                "",
+                "no such blueprints folder; give one with --blueprints DIR or LSG_BLUEPRINTS",
+            )
+        )
         return result
 
     def one(name: str, model: type[M]) -> tuple[M, LoadedFile] | None:
