@@ -29,13 +29,21 @@ def main(names: list[str]) -> int:
     failed = 0
     for name in modules:
         print(f"running {name} ...", file=sys.stderr, flush=True)
+        # Modules that take options read sys.argv; run.py's own arguments (the names
+        # of the benchmarks to run) are not theirs, so they see none and use defaults.
+        saved_argv = sys.argv
+        sys.argv = [str(HERE / f"{name}.py")]
         try:
             result = importlib.import_module(name).main()
+        except SystemExit as exc:  # argparse or a module's own exit
+            result = exc.code if isinstance(exc.code, int) else 1
         except Exception:
             traceback.print_exc()
             summaries.append(f"{name}: FAILED (see the traceback above)")
             failed += 1
             continue
+        finally:
+            sys.argv = saved_argv
         if isinstance(result, dict):
             rows += [(name, m) for m in result.get("measurements", [])]
             figures = {k: v for k, v in result.items() if k != "measurements"}
