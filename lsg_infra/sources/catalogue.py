@@ -42,15 +42,11 @@ def _duplicate_ids(
     return problems
 
 
-def load_catalogue(
-    path: Path, override: Path | None = None
-) -> tuple[Catalogue | None, list[Problem]]:
-    """The catalogue at `path`, with a user's catalogue `override` replacing items by id."""
+def load_catalogue(path: Path) -> tuple[Catalogue | None, list[Problem]]:
+    """The catalogue at `path`, checked for duplicate item ids."""
     catalogue, doc, problems = load_validated(path, Catalogue)
     if catalogue is not None and doc is not None:
         problems += _duplicate_ids(catalogue, path, doc.lines)
-    if override is not None and catalogue is not None and not problems:
-        return with_override(catalogue, override)
     return (catalogue if not problems else None), problems
 
 

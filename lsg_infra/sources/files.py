@@ -166,12 +166,8 @@ def check_references(
             else:
                 first[rid] = i
     sites = {sid for _, r in records("sites") if (sid := text(r, "id")) is not None}
-    asset_kinds = {
-        aid: r.get("kind") for _, r in records("assets") if (aid := text(r, "id")) is not None
-    }
-    asset_sites = {
-        aid: text(r, "site") for _, r in records("assets") if (aid := text(r, "id")) is not None
-    }
+    assets = {aid: r for _, r in records("assets") if (aid := text(r, "id")) is not None}
+    asset_kinds = {aid: r.get("kind") for aid, r in assets.items()}
     if sites:  # no sites at all is a schema error already ("expected at least 1 item")
         for name in ("links", "assets"):
             for i, record in records(name):
@@ -192,16 +188,19 @@ def check_references(
                 f"unknown asset '{host}'{did_you_mean(host, asset_kinds)}; "
                 "expected the id of a server",
             )
-        elif asset_kinds[host] != AssetKind.SERVER.value:
+            continue
+        if asset_kinds[host] != AssetKind.SERVER.value:
             problem(
                 ("assets", i, "host"),
                 f"'{host}' is a {asset_kinds[host]}; a virtual machine runs on a server",
             )
-        elif (site := text(asset, "site")) not in (None, asset_sites[host]):
-            # a VM runs where its host is (NetBox refuses anything else too)
+            continue
+        # a VM runs where its host is (NetBox refuses anything else too)
+        site, host_site = text(asset, "site"), text(assets[host], "site")
+        if site is not None and site != host_site:
             problem(
                 ("assets", i, "site"),
-                f"'{site}' is not the site of its host '{host}' ({asset_sites[host]}); "
+                f"'{site}' is not the site of its host '{host}' ({host_site}); "
                 "expected the host's site",
             )
     for i, sw in records("software"):
