@@ -37,25 +37,20 @@ BlueprintsOpt = Annotated[
 ]
 
 
-def blueprint_root(given: Path | None, *, required: bool = True) -> Path | None:
-    """The blueprints folder: `given`, ./blueprints, or lsg-infra's own.
-
-    None when none of them exists and they are not `required`.
-    """
-    if given is not None:
-        return given
-    root = api.default_blueprints()
-    return root if required or root.is_dir() else None
-
-
 def required_root(given: Path | None) -> Path:
-    """`blueprint_root` for commands that cannot work without blueprints."""
-    return blueprint_root(given) or api.DEFAULT_BLUEPRINTS
+    """The blueprints folder: `given`, else ./blueprints, else lsg-infra's own."""
+    return given if given is not None else api.default_blueprints()
+
+
+def optional_root(given: Path | None) -> Path | None:
+    """`required_root`, or None when that folder does not exist and none was given."""
+    root = required_root(given)
+    return root if given is not None or root.is_dir() else None
 
 
 def tiers_by_lsg(inventories: list[Inventory], given: Path | None = None) -> dict[str, str]:
     """LSG id -> tier id, when blueprints are there to say (else empty: listings still work)."""
-    root = blueprint_root(given, required=False)
+    root = optional_root(given)
     if root is None:
         return {}
     library = api.load_blueprints(root)

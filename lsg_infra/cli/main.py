@@ -18,7 +18,7 @@ import typer
 
 from lsg_infra import __version__, api
 from lsg_infra.cli import output
-from lsg_infra.cli.blueprint import BlueprintsOpt, blueprint_root
+from lsg_infra.cli.blueprint import BlueprintsOpt, optional_root
 from lsg_infra.cli.main_options import FormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import InputError, LsgError
@@ -69,7 +69,7 @@ def validate(
     targets = inventory_paths(paths)
     files = inventory_files(targets)
     with output.progress_bar("Validating", len(files)) as advance:
-        result = api.validate_all(targets, blueprint_root(blueprints, required=False), advance)
+        result = api.validate_all(targets, optional_root(blueprints), advance)
     if fmt is Format.json:
         output.print_json(
             {

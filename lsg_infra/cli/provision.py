@@ -72,18 +72,14 @@ def _connection(
 
 
 def _extra_vars(path: Path) -> dict[str, object]:
-    from lsg_infra.sources.files import display_path
-    from lsg_infra.sources.yamlfile import YamlProblem, load
+    from lsg_infra.sources.files import display_path, read_document
 
-    try:
-        data = load(path).data
-    except YamlProblem as exc:
-        raise InputError([Problem(display_path(path), exc.line, exc.where, exc.message)]) from None
-    except OSError as exc:
-        raise UsageError(f"--extra-vars {path}: {exc.strerror}") from None
-    if not isinstance(data, dict):
+    doc = read_document(path)
+    if isinstance(doc, list):
+        raise InputError(doc)
+    if not isinstance(doc.data, dict):
         raise InputError([Problem(display_path(path), 1, "", "expected a mapping of variables")])
-    return data
+    return doc.data
 
 
 def inventory_ansible(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from lsg_infra.provision.inventory import Connection, ansible_inventory
 from lsg_infra.provision.preflight import parse
@@ -77,3 +81,29 @@ def test_recap_lists_every_host_even_untouched():
     assert (rows["a"].ok, rows["a"].changed, rows["a"].succeeded) == (10, 2, True)
     assert (rows["b"].unreachable, rows["b"].succeeded) == (1, False)
     assert rows["c"].ok == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("admin_users: [\n", "vars.yml:2: YAML syntax error"),
+        ("- just\n- a list\n", "vars.yml:1: expected a mapping of variables"),
+    ],
+)
+def test_bad_extra_vars_file_is_one_line_with_file_and_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    # checked before anything connects to a host
+    bad = tmp_path / "vars.yml"
+    bad.write_text(text)
+    root = Path(__file__).resolve().parents[2]
+    lsg = str(Path(sys.executable).with_name("lsg"))
+    done = subprocess.run(
+        [lsg, "provision", "rs-kikinda", "-i", str(root / "inventory"), "-e", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
