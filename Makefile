@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: plan test lint typecheck unit integration bench validate clean venv images images-clean
+.PHONY: plan test lint typecheck unit stress-unit integration bench validate clean venv images images-clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -q -m "not integration"
+	$(BIN)/pytest -q -m "not integration and not slow"
+
+## The unit suite 20 times with both cores busy: a flaky test shows here first.
+stress-unit: $(STAMP)
+	ci/stress-unit.sh 20
 
 integration: $(STAMP)
 	$(BIN)/pytest -q -m integration

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Protocol
 
 import paramiko
@@ -89,6 +90,9 @@ class SshOptions:
     password: Secret | None = field(default=None, repr=False)
     allow_agent: bool = True
     output_cap: int = DEFAULT_OUTPUT_CAP
+    # The clock the command deadline is measured with; tests give a fake one so that
+    # no unit test races the wall clock.
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +241,7 @@ def _run_on(client: paramiko.SSHClient, script: str, opts: SshOptions, where: st
     transport = client.get_transport()
     if transport is None:
         raise ConnectionFailure(f"{where}: SSH session closed")
-    deadline = time.monotonic() + opts.command_timeout
+    deadline = opts.clock() + opts.command_timeout
     try:
         channel = transport.open_session(timeout=opts.connect_timeout)
         # The script goes on stdin: the login shell never parses it, whatever it is.
@@ -252,7 +256,7 @@ def _run_on(client: paramiko.SSHClient, script: str, opts: SshOptions, where: st
     truncated = False
     try:
         while True:
-            if time.monotonic() > deadline:
+            if opts.clock() > deadline:
                 raise CommandTimeout(
                     f"{where}: no complete answer within {opts.command_timeout:g} s"
                 )
@@ -273,7 +277,7 @@ def _run_on(client: paramiko.SSHClient, script: str, opts: SshOptions, where: st
                 break  # stop reading: closing the channel stops the remote side too
             out += chunk
         status: int | None = None
-        if not truncated and channel.status_event.wait(max(0.0, deadline - time.monotonic())):
+        if not truncated and channel.status_event.wait(max(0.0, deadline - opts.clock())):
             status = channel.recv_exit_status()
     except (paramiko.SSHException, OSError, EOFError) as exc:
         raise ConnectionFailure(f"{where}: connection lost: {_first_line(exc)}") from None

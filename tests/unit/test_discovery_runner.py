@@ -189,11 +189,33 @@ def test_reader_stops_at_the_cap_and_decodes_binary() -> None:
     assert channel.closed and channel.sent == b"echo"
 
 
+class SteppingClock:
+    """A clock that moves one second each time it is read: no race with the wall clock."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
 def test_reader_gives_up_after_the_command_timeout() -> None:
     channel = FakeChannel([b"WAIT"] * 10_000)
-    with pytest.raises(errors.CommandTimeout):
-        ssh._run_on(FakeClient(channel), "x", SshOptions(command_timeout=0.01), "h:22")  # type: ignore[arg-type]
+    clock = SteppingClock()
+    opts = SshOptions(command_timeout=5, clock=clock)
+    with pytest.raises(errors.CommandTimeout, match="within 5 s"):
+        ssh._run_on(FakeClient(channel), "x", opts, "h:22")  # type: ignore[arg-type]
     assert channel.closed
+    # It gave up as soon as the deadline passed, not when the channel ran dry.
+    assert len(channel.chunks) > 10_000 - 10
+
+
+def test_reader_keeps_reading_before_the_deadline() -> None:
+    channel = FakeChannel([b"WAIT"] * 3 + [b"done"], status=0)
+    opts = SshOptions(command_timeout=100, clock=SteppingClock())
+    out = ssh._run_on(FakeClient(channel), "x", opts, "h:22")  # type: ignore[arg-type]
+    assert out.stdout == "done"
 
 
 def test_reader_returns_everything_below_the_cap() -> None:
