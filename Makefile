@@ -42,6 +42,7 @@ integration: $(STAMP)
 
 ## Lint, type checks and the whole test suite (integration tests included).
 test: lint typecheck
+	ci/test-tools.sh
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
