@@ -63,6 +63,11 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _pct(value: Decimal) -> str:
+    """'5', '18', '20.5': a rate as a planner writes it."""
+    return format(value.normalize(), "f")
+
+
 def whole_units(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1), rounding=ROUND_CEILING)
 
@@ -125,7 +130,8 @@ def cost_gap(
             continue
         periods = Decimal(12) if item.billing is Billing.MONTHLY else Decimal(1)
         net = money(quantity * item.unit_price_eur * periods)
-        vat_pct = rates.vat_for(item.category)
+        vat_rate = rates.vat_for(item.tax_class)
+        vat_pct = vat_rate.pct
         vat = money(net * vat_pct / HUNDRED)
         gross = net + vat
         if item.billing is Billing.ONE_OFF:
@@ -153,6 +159,7 @@ def cost_gap(
                 description=item.description,
                 description_local=item.description_local,
                 category=item.category,
+                tax_class=item.tax_class,
                 cpv=item.cpv,
                 unit=item.unit,
                 billing=item.billing,
@@ -161,6 +168,7 @@ def cost_gap(
                 price_year=item.price_year,
                 net_eur=net,
                 vat_pct=vat_pct,
+                vat_reason=f"{_pct(vat_pct)} % for {item.tax_class.value}: {vat_rate.source}",
                 vat_eur=vat,
                 gross_eur=gross,
                 capex_gross_eur=capex,

@@ -23,6 +23,20 @@ class Billing(StrEnum):
     YEARLY = "yearly"  # OPEX: licences, support contracts, training per year
 
 
+class TaxClass(StrEnum):
+    """What an item is for VAT purposes; `countries.yaml` gives each class its rate.
+
+    The classes follow the North Macedonian Law on VAT, the only one of the three
+    countries whose rates differ between them (5 % for automatic data-processing
+    machines, their units and software; 18 % for everything else).
+    """
+
+    DATA_PROCESSING_EQUIPMENT = "data-processing-equipment"  # computers, servers, storage units
+    SOFTWARE = "software"  # licences and subscriptions to software
+    GOODS = "goods"  # other goods: printers, monitors, network equipment, UPS, batteries
+    SERVICES = "services"  # design, implementation, consultancy, training, hosting, links
+
+
 class CatalogueItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: ItemId
@@ -37,6 +51,10 @@ class CatalogueItem(BaseModel):
         default=5, description="For one-off items: replaced after this many years (TCO)."
     )
     category: str = Field(default="hardware", max_length=40, description="Report grouping.")
+    tax_class: TaxClass = Field(
+        description="What the item is for VAT: data-processing-equipment, software, goods "
+        "or services (countries.yaml gives each its rate)."
+    )
     notes: str | None = Field(default=None, max_length=1000)
 
 

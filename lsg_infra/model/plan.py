@@ -11,9 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
-from lsg_infra.model.catalogue import Billing
+from lsg_infra.model.catalogue import Billing, TaxClass
 from lsg_infra.model.gap import Family, Gap, GapKind, Severity
 
 PLAN_SCHEMA_VERSION = "1.0"
@@ -23,21 +23,33 @@ Money = Annotated[Decimal, PlainSerializer(lambda d: f"{d:.2f}", return_type=str
 Quantity = Annotated[Decimal, PlainSerializer(lambda d: str(d), return_type=str, when_used="json")]
 
 
+class VatRate(BaseModel):
+    """The VAT rate of one tax class in one country, with the law that sets it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pct: Annotated[Decimal, Field(ge=0, le=50)]
+    source: str = Field(min_length=1, max_length=1000, description="Law and article.")
+
+
 class CountryRates(BaseModel):
-    """VAT and exchange rate for one country (blueprints/countries.yaml)."""
+    """VAT by tax class and the exchange rate for one country (blueprints/countries.yaml)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     rate_per_eur: Annotated[Decimal, Field(gt=0, le=100_000)]
     rate_date: dt.date
-    vat_pct: Annotated[Decimal, Field(ge=0, le=50)]
-    vat_pct_by_category: dict[str, Annotated[Decimal, Field(ge=0, le=50)]] = Field(
-        default_factory=dict
-    )
+    vat: dict[TaxClass, VatRate] = Field(description="VAT rate of every tax class.")
 
-    def vat_for(self, category: str) -> Decimal:
-        return self.vat_pct_by_category.get(category, self.vat_pct)
+    @model_validator(mode="after")
+    def _every_class(self) -> CountryRates:
+        missing = [c.value for c in TaxClass if c not in self.vat]
+        if missing:
+            raise ValueError(f"vat: no rate for tax class(es) {', '.join(missing)}")
+        return self
+
+    def vat_for(self, tax_class: TaxClass) -> VatRate:
+        return self.vat[tax_class]
 
 
 class ProcurementLine(BaseModel):
@@ -60,6 +72,7 @@ class ProcurementLine(BaseModel):
     description: str
     description_local: str | None = None
     category: str
+    tax_class: TaxClass
     cpv: str
     unit: str
     billing: Billing
@@ -68,6 +81,7 @@ class ProcurementLine(BaseModel):
     price_year: int
     net_eur: Money = Field(description="quantity x unit price; per year for recurring items.")
     vat_pct: Quantity
+    vat_reason: str = Field(description="Why this rate: the tax class and the law that sets it.")
     vat_eur: Money
     gross_eur: Money
     capex_gross_eur: Money = Field(description="One-off cost including VAT (0 if recurring).")

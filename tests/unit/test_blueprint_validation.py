@@ -104,8 +104,8 @@ BAD_BLUEPRINTS = [
     ),
     pytest.param(
         BASE,
-        "remedy: [{item: workstation}]",
-        "remedy: [{item: workstaton}]",
+        "remedy: [{item: workstation}, {item: monitor}]",
+        "remedy: [{item: workstaton}, {item: monitor}]",
         0,
         "unknown catalogue item 'workstaton' (did you mean 'workstation'?)",
         id="unknown-item",

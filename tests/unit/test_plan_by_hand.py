@@ -161,7 +161,8 @@ def test_own_catalogue_replaces_items_by_id(tmp_path):
         "items:\n"
         "  - {id: workstation, description: Desktop workstation (framework), unit: piece,"
         " cpv: 30213000-5, unit_price_eur: '650.00', price_year: 2027, billing: one-off,"
-        " lifetime_years: 5, category: computers}\n",
+        " lifetime_years: 5, category: computers,"
+        " tax_class: data-processing-equipment}\n",
         "utf-8",
     )
     data = run_plan(tmp_path / "out", "--catalogue", str(own))
@@ -176,9 +177,11 @@ def test_bad_own_catalogue_is_one_line_per_problem(tmp_path, monkeypatch, capsys
     own.write_text(
         "items:\n"
         "  - {id: ups, description: UPS, unit: piece, cpv: 31154000-0, unit_price_eur: '1',"
-        " price_year: 2026, billing: one-off, lifetime_years: 2, category: power}\n"
+        " price_year: 2026, billing: one-off, lifetime_years: 2, category: power,"
+        " tax_class: goods}\n"
         "  - {id: ups, description: UPS, unit: piece, cpv: 31154000-0, unit_price_eur: cheap,"
-        " price_year: 2026, billing: one-off, lifetime_years: 2, category: power}\n",
+        " price_year: 2026, billing: one-off, lifetime_years: 2, category: power,"
+        " tax_class: goods}\n",
         "utf-8",
     )
     args = ["plan", "-i", str(DATA / "inventory"), "-b", str(DATA / "blueprints")]
