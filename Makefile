@@ -8,7 +8,7 @@ OUT    ?= out
 
 .PHONY: plan test lint typecheck unit stress-unit integration bench validate clean venv images images-clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

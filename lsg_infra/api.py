@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lsg_infra.errors import InputError, Problem
+from lsg_infra import bundled
+from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.gaps import Assessment
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
 from lsg_infra.model.inventory import Inventory
@@ -25,15 +26,24 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
 
 DEFAULT_INVENTORY = Path("inventory")
 DEFAULT_BLUEPRINTS = Path("blueprints")
-BUNDLED_BLUEPRINTS = Path(__file__).resolve().parent.parent / "blueprints"
-"""The reference blueprints of this lsg-infra checkout (absent from a bare wheel)."""
 
 
 def default_blueprints() -> Path:
-    """./blueprints when there is one (an LSG's own), else lsg-infra's bundled ones."""
-    if DEFAULT_BLUEPRINTS.is_dir() or not BUNDLED_BLUEPRINTS.is_dir():
+    """./blueprints when there is one (an LSG's own), else the ones lsg-infra ships with."""
+    if DEFAULT_BLUEPRINTS.is_dir():
         return DEFAULT_BLUEPRINTS
-    return BUNDLED_BLUEPRINTS
+    try:
+        return bundled.blueprints()
+    except UsageError:  # a broken install: the loader then says "no such blueprints folder"
+        return DEFAULT_BLUEPRINTS
+
+
+def export_blueprints(target: Path) -> bundled.Exported:
+    """Write the bundled blueprints and price catalogue into `target` for editing.
+
+    Files already in `target` are kept as they are and listed in `kept`.
+    """
+    return bundled.export("blueprints", target)
 
 
 def load_inventories(

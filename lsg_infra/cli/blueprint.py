@@ -137,3 +137,18 @@ def show(
         ),
         right=["prio"],
     )
+
+
+@app.command("export")
+def export(
+    target: Annotated[Path, typer.Argument(help="Folder to write them into (e.g. ./blueprints).")],
+) -> None:
+    """Write lsg-infra's own blueprints and price catalogue into TARGET to edit them.
+
+    Files already in TARGET are never overwritten. Point commands at the copy with
+    -b TARGET (or LSG_BLUEPRINTS); ./blueprints is used without asking.
+    """
+    result = api.export_blueprints(target)
+    for path in result.kept:
+        output.error(f"kept {path} (exists)")
+    output.error(f"wrote {len(result.written)} file(s) into {target}, kept {len(result.kept)}")

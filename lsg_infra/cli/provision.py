@@ -185,7 +185,7 @@ def provision(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Provision one LSG's servers with the standard eGovernment stack."""
-    from lsg_infra.provision.runner import PLAYBOOKS, run_playbook
+    from lsg_infra.provision.runner import run_playbook
 
     inv = _one(lsg, inventory)
     variables = _extra_vars(extra_vars) if extra_vars is not None else None
@@ -215,7 +215,7 @@ def provision(
         result = run_playbook(
             data,
             run_dir=run_dir.resolve() / inv.id,
-            playbooks=(playbooks or PLAYBOOKS).resolve(),
+            playbooks=playbooks.resolve() if playbooks else None,
             check=check,
             limit=limit,
             tags=split_tags,

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lsg_infra import bundled
 from lsg_infra.errors import ProvisioningError
 
-PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 HOST_EVENTS = {
     "runner_on_ok": "ok",
     "runner_on_failed": "failed",
@@ -81,7 +81,7 @@ def run_playbook(
     inventory: dict[str, Any],
     *,
     run_dir: Path,
-    playbooks: Path = PLAYBOOKS,
+    playbooks: Path | None = None,
     playbook: str = "site.yml",
     check: bool = False,
     limit: str | None = None,
@@ -91,8 +91,14 @@ def run_playbook(
     extravars: dict[str, Any] | None = None,
     progress: ProgressFn | None = None,
 ) -> ProvisionResult:
-    """Run `playbook` from `playbooks/` on the hosts of `inventory`; artifacts under run_dir."""
+    """Run `playbook` from `playbooks` (default: the bundled ones) on `inventory`'s hosts.
+
+    Artifacts go under run_dir.
+    """
     import ansible_runner  # imported here: it is slow to import and only this needs it
+
+    if playbooks is None:
+        playbooks = bundled.playbooks()
 
     if not (playbooks / playbook).is_file():
         raise ProvisioningError(f"playbook not found: {playbooks / playbook}")
