@@ -4,10 +4,14 @@ Pure: no I/O, no printing, no clock (the reference date comes in as an argument)
 The same inputs always give the same plan, line for line.
 
 Rules a planner can check by hand:
-- quantity = shortfall x remedy.per_unit + remedy.fixed, rounded up to whole units;
+- quantity = shortfall x remedy.per_unit + remedy.fixed, rounded up to whole units: it
+  counts what is bought (devices, licences, subscriptions, expert days), never months;
 - a device that is replaced as obsolete is not also upgraded for unsupported software;
-- net = quantity x unit price, rounded half-up to cents; VAT = net x rate, rounded;
-  gross = net + VAT; recurring items are costed per year (monthly x 12);
+- net = quantity x unit price x periods, rounded half-up to cents, where periods is the
+  number of billing periods in a year (12 for monthly items, 1 for yearly and one-off
+  ones): recurring items are costed per year, and the x12 happens here, once;
+- VAT = net x the rate of the item's tax class in the LSG's country, rounded;
+  gross = net + VAT;
 - total cost of ownership over N years = one-off gross x purchases within N years
   (an item is bought again when its lifetime ends inside the horizon)
   + yearly gross x N;
@@ -128,7 +132,7 @@ def cost_gap(
         quantity = whole_units(remedy.quantity(gap.shortfall))
         if quantity <= 0:
             continue
-        periods = Decimal(12) if item.billing is Billing.MONTHLY else Decimal(1)
+        periods = item.billing.periods_per_year
         net = money(quantity * item.unit_price_eur * periods)
         vat_rate = rates.vat_for(item.tax_class)
         vat_pct = vat_rate.pct
@@ -138,9 +142,22 @@ def cost_gap(
             purchases = math.ceil(horizon_years / item.lifetime_years)
             capex, opex = gross, ZERO
             tco = gross * purchases
+            tco_how = (
+                f"TCO over {horizon_years} years: {purchases} purchase"
+                f"{'s' if purchases != 1 else ''} (lifetime {item.lifetime_years} years)"
+                f" x {gross:,.2f} = {tco:,.2f}"
+            )
         else:
             capex, opex = ZERO, gross
             tco = gross * horizon_years
+            tco_how = f"TCO: {horizon_years} years x {gross:,.2f} = {tco:,.2f}"
+        times = f" x {periods} months" if periods != 1 else ""
+        a_year = " a year" if item.billing is not Billing.ONE_OFF else ""
+        computation = (
+            f"{_pct(quantity)} {item.unit} x {item.unit_price_eur:,.2f} EUR{item.billing.per}"
+            f"{times} = {net:,.2f} EUR net{a_year}; VAT {_pct(vat_pct)} % = {vat:,.2f}; "
+            f"gross {gross:,.2f}{a_year}; {tco_how}"
+        )
         lines.append(
             ProcurementLine(
                 line=0,
@@ -149,6 +166,8 @@ def cost_gap(
                 country=lsg.country,
                 district=lsg.district,
                 requirement=gap.requirement,
+                requirement_title=gap.title or gap.requirement,
+                references=list(gap.references),
                 family=gap.family,
                 gap_kind=gap.kind,
                 severity=gap.severity,
@@ -166,6 +185,7 @@ def cost_gap(
                 quantity=quantity,
                 unit_price_eur=item.unit_price_eur,
                 price_year=item.price_year,
+                periods=periods,
                 net_eur=net,
                 vat_pct=vat_pct,
                 vat_reason=f"{_pct(vat_pct)} % for {item.tax_class.value}: {vat_rate.source}",
@@ -177,6 +197,7 @@ def cost_gap(
                 currency=rates.currency,
                 gross_local=money(gross * rates.rate_per_eur),
                 tco_gross_local=money(tco * rates.rate_per_eur),
+                computation=computation,
             )
         )
     return lines

@@ -200,6 +200,7 @@ def _gap(
     return Gap(
         lsg=ctx.lsg,
         requirement=requirement.id,
+        title=requirement.title,
         family=requirement.family,
         kind=kind,
         severity=requirement.severity,

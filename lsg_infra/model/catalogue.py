@@ -22,6 +22,20 @@ class Billing(StrEnum):
     MONTHLY = "monthly"  # OPEX: connectivity, cloud services
     YEARLY = "yearly"  # OPEX: licences, support contracts, training per year
 
+    @property
+    def periods_per_year(self) -> int:
+        """Billing periods in a year: a line's net = quantity x unit price x this, once.
+
+        A remedy's quantity counts what is bought (one subscription, not twelve
+        months of it); this turns a monthly price into a yearly amount.
+        """
+        return 12 if self is Billing.MONTHLY else 1
+
+    @property
+    def per(self) -> str:
+        """'/month', '/year' or '' after a unit price."""
+        return {"monthly": "/month", "yearly": "/year"}.get(self.value, "")
+
 
 class TaxClass(StrEnum):
     """What an item is for VAT purposes; `countries.yaml` gives each class its rate.

@@ -75,6 +75,7 @@ class Gap(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     lsg: str = Field(description="LSG id, e.g. rs-kikinda.")
     requirement: str = Field(description="Requirement id in the blueprint.")
+    title: str | None = Field(default=None, description="The requirement's title.")
     family: Family
     kind: GapKind
     severity: Severity

@@ -62,6 +62,10 @@ class ProcurementLine(BaseModel):
     country: str
     district: str | None
     requirement: str
+    requirement_title: str = Field(description="The requirement's title in the blueprint.")
+    references: list[str] = Field(
+        default_factory=list, description="The requirement's legal or normative references."
+    )
     family: Family
     gap_kind: GapKind
     severity: Severity
@@ -76,10 +80,17 @@ class ProcurementLine(BaseModel):
     cpv: str
     unit: str
     billing: Billing
-    quantity: Quantity
-    unit_price_eur: Money
+    quantity: Quantity = Field(
+        description="What is bought: devices, licences, subscriptions, expert days."
+    )
+    unit_price_eur: Money = Field(description="Per unit, per billing period (month, year).")
     price_year: int
-    net_eur: Money = Field(description="quantity x unit price; per year for recurring items.")
+    periods: int = Field(
+        description="Billing periods in a year: 12 for monthly, 1 for yearly and one-off items."
+    )
+    net_eur: Money = Field(
+        description="quantity x unit price x periods; per year for recurring items."
+    )
     vat_pct: Quantity
     vat_reason: str = Field(description="Why this rate: the tax class and the law that sets it.")
     vat_eur: Money
@@ -90,6 +101,10 @@ class ProcurementLine(BaseModel):
     currency: str
     gross_local: Money = Field(description="gross_eur in the local currency.")
     tco_gross_local: Money
+    computation: str = Field(
+        description="How the line was computed, to recheck with a calculator: "
+        "quantity x unit price x periods = net; VAT; gross; total cost of ownership."
+    )
     year: int | None = Field(default=None, description="Budget year it is funded in.")
     funded: bool = True
     unfunded_reason: str | None = None

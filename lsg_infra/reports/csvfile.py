@@ -18,6 +18,8 @@ COLUMNS = (
     "country",
     "district",
     "requirement",
+    "requirement_title",
+    "references",
     "gap_kind",
     "severity",
     "priority",
@@ -28,6 +30,7 @@ COLUMNS = (
     "billing",
     "quantity",
     "unit_price_eur",
+    "periods",
     "net_eur",
     "tax_class",
     "vat_pct",
@@ -44,6 +47,7 @@ COLUMNS = (
     "funded",
     "unfunded_reason",
     "reason",
+    "computation",
 )
 
 
@@ -54,6 +58,8 @@ def row(line: ProcurementLine) -> list[Any]:
         value = data[col]
         if value is None:
             out.append("")
+        elif isinstance(value, list):
+            out.append(neutralise("; ".join(str(v) for v in value)))
         elif isinstance(value, str):
             out.append(neutralise(value))
         else:

@@ -37,6 +37,8 @@ LINE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Municipality", "lsg_name", 20),
     ("Country", "country", 8),
     ("Requirement", "requirement", 26),
+    ("Requirement title", "requirement_title", 30),
+    ("Legal or normative reference", "references", 40),
     ("Gap", "gap_kind", 14),
     ("Severity", "severity", 10),
     ("Priority", "priority", 8),
@@ -47,6 +49,7 @@ LINE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Billing", "billing", 9),
     ("Quantity", "quantity", 10),
     ("Unit price (EUR)", "unit_price_eur", 14),
+    ("Periods a year", "periods", 8),
     ("Net (EUR)", "net_eur", 14),
     ("Tax class", "tax_class", 22),
     ("VAT %", "vat_pct", 7),
@@ -60,6 +63,7 @@ LINE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Funded", "funded", 8),
     ("Why unfunded", "unfunded_reason", 40),
     ("Reason", "reason", 60),
+    ("How it is computed", "computation", 80),
 )
 # An LSG's own sheet need not repeat who the LSG is on every line.
 LSG_SHEET_COLUMNS = tuple(c for c in LINE_COLUMNS if c[1] not in {"lsg", "lsg_name", "country"})
@@ -139,6 +143,8 @@ def _line_values(line: ProcurementLine) -> list[Any]:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return neutralise("; ".join(str(v) for v in value))
     if isinstance(value, str):  # enums are str too
         return neutralise(str(value))
     if isinstance(value, bool):

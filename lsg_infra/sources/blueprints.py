@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,7 +36,7 @@ from lsg_infra.model.blueprint import (
     SoftwareSupport,
     Tiers,
 )
-from lsg_infra.model.catalogue import Catalogue
+from lsg_infra.model.catalogue import Billing, Catalogue
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.sources import yamlfile
 from lsg_infra.sources.catalogue import CATALOGUE, load_catalogue
@@ -211,6 +212,15 @@ def _check_references(
                             f"{did_you_mean(remedy.item, items)}",
                         )
                     )
+                elif _counts_months(remedy.per_unit, remedy.fixed, catalogue, remedy.item):
+                    problems.append(
+                        file.problem(
+                            (*at, "remedy", j),
+                            f"catalogue item '{remedy.item}' is billed monthly and the plan "
+                            "already makes its price yearly (x12): a remedy counts what is "
+                            "bought (subscriptions, links), not months; expected e.g. fixed: 1",
+                        )
+                    )
             for j, code in enumerate(req.kpis):
                 if code not in kpi_codes:
                     problems.append(
@@ -246,6 +256,13 @@ def _check_references(
                     )
                 )
     return problems
+
+
+def _counts_months(per_unit: Decimal, fixed: Decimal, catalogue: Catalogue, item: str) -> bool:
+    """A remedy asking for 12 (24...) of a monthly item counts months: the x12 error."""
+    if catalogue.item(item).billing is not Billing.MONTHLY:
+        return False
+    return any(n >= 12 and n % 12 == 0 for n in (per_unit, fixed))
 
 
 def _check_extends(blueprints: dict[str, tuple[Blueprint, LoadedFile]]) -> list[Problem]:

@@ -111,6 +111,15 @@ BAD_BLUEPRINTS = [
         id="unknown-item",
     ),
     pytest.param(
+        BASE,
+        "remedy: [{item: offsite-backup-service, per_unit: 0, fixed: 1}]",
+        "remedy: [{item: offsite-backup-service, per_unit: 0, fixed: 12}]",
+        0,
+        "catalogue item 'offsite-backup-service' is billed monthly and the plan already "
+        "makes its price yearly (x12)",
+        id="monthly-item-counted-in-months",
+    ),
+    pytest.param(
         "requirements/countries/rs.yaml",
         "service: rs-ezup",
         "service: rs-ezpu",
