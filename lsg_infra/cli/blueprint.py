@@ -112,13 +112,12 @@ def show(
     if tier not in tiers:
         raise UsageError(f"unknown tier '{tier}'; expected one of: {', '.join(tiers)}")
     resolved = library.resolve(tier, code)  # type: ignore[arg-type]  # checked just above
-    if fmt is not Format.table:
+    if fmt is Format.json:
         output.print_json(resolved.model_dump(mode="json", exclude={"software"}))
         return
-    output.console.print(
+    output.line(
         f"Tier {tier} in {code}: {' -> '.join(resolved.chain)}, "
-        f"{len(resolved.requirements)} requirements",
-        markup=False,
+        f"{len(resolved.requirements)} requirements"
     )
     output.print_table(
         None,

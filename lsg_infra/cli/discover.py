@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from lsg_infra import api
 from lsg_infra.cli import output
-from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
+from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
 
@@ -117,7 +117,7 @@ def discover(
         bool, typer.Option("--no-write", help="Do not write the .discovered.yaml files.")
     ] = False,
     inventory: InventoryOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: RowsFormatOpt = Format.table,
 ) -> None:
     """Collect facts from every server with a management address (SSH, in parallel)."""
     from lsg_infra.discovery.ssh import Secret, SshOptions

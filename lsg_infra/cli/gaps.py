@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -12,7 +10,7 @@ import typer
 from lsg_infra import api
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
-from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
+from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
 from lsg_infra.gaps import Assessment, Compliance
@@ -46,7 +44,7 @@ def gaps(
     lsgs: Annotated[list[str] | None, typer.Argument(help="LSG ids or slugs; default all.")] = None,
     inventory: InventoryOpt = None,
     blueprints: BlueprintsOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: RowsFormatOpt = Format.table,
     today: Annotated[
         str | None,
         typer.Option("--today", help="Judge ages and end of support on this day (YYYY-MM-DD)."),
@@ -65,11 +63,7 @@ def gaps(
             {"date": day.isoformat(), "lsgs": [_assessment_json(a) for a in assessments]}
         )
     elif fmt is Format.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for a in assessments:
-            for gap in a.gaps:
-                writer.writerow([_safe(v) for v in _gap_row(gap)])
+        output.print_csv(CSV_COLUMNS, (_gap_row(g) for a in assessments for g in a.gaps))
     else:
         _print_tables(assessments)
 
@@ -81,12 +75,6 @@ def _day(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--today {text!r} is not a date; expected YYYY-MM-DD") from None
-
-
-def _safe(value: object) -> str:
-    # Spreadsheets run cells that start with these as formulas; inventory text may.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _gap_row(gap: Gap) -> list[Any]:

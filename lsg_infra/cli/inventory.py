@@ -10,7 +10,7 @@ import typer
 from lsg_infra import api
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import tiers_by_lsg
-from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
+from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, RowsFormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.model.inventory import AssetKind
 from lsg_infra.summary import inventory_detail, inventory_row
@@ -19,7 +19,7 @@ app = typer.Typer(help="List and show LSG inventories.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_(inventory: InventoryOpt = None, fmt: FormatOpt = Format.table) -> None:
+def list_(inventory: InventoryOpt = None, fmt: RowsFormatOpt = Format.table) -> None:
     """One line per LSG: country, population, tier, staff and asset counts."""
     inventories = api.load_inventories(inventory_paths(inventory))
     tiers = tiers_by_lsg(inventories)
@@ -29,10 +29,14 @@ def list_(inventory: InventoryOpt = None, fmt: FormatOpt = Format.table) -> None
         return
     columns = ["id", "name", "country", "population", "tier", "employees", "sites", "assets"]
     counted = [AssetKind.SERVER.value, AssetKind.WORKSTATION.value]
+    table = [[r[c] for c in columns] + [r["by_kind"].get(k, 0) for k in counted] for r in rows]
+    if fmt is Format.csv:
+        output.print_csv([*columns, "servers", "workstations"], table)
+        return
     output.print_table(
         f"{len(rows)} LSG(s)",
         [*columns, "servers", "workstations"],
-        ([r[c] for c in columns] + [r["by_kind"].get(k, 0) for k in counted] for r in rows),
+        table,
         right=["population", "employees", "sites", "assets", "servers", "workstations"],
     )
 
@@ -61,12 +65,11 @@ def show(
         output.print_json(detail)
         return
     m = detail["municipality"]
-    output.console.print(
+    output.line(
         f"{m['name']} ({m.get('name_local') or ''}) {m['id']}, {m['country']}, "
         f"{m.get('district') or ''}: population {m['population']:,}, "
         f"{m['employees']} employees, {m['it_staff']} IT staff, "
-        f"{m['trained_staff']} trained; tier {detail['tier'] or '-'}",
-        markup=False,
+        f"{m['trained_staff']} trained; tier {detail['tier'] or '-'}"
     )
     output.print_table(
         "Sites",
@@ -133,20 +136,19 @@ def show(
             right=["cores", "RAM GB", "free GB", "packages"],
         )
         for difference in differences:
-            output.console.print(f"differs: {difference}", markup=False)
+            output.line(f"differs: {difference}")
     output.print_table(
         "Software",
         ["name", "category", "version"],
         ([s["name"], s["category"], s.get("version")] for s in detail["software"]),
     )
-    output.console.print(f"eServices: {', '.join(detail['services']) or '-'}", markup=False)
-    output.console.print(
+    output.line(f"eServices: {', '.join(detail['services']) or '-'}")
+    output.line(
         "Controls: "
         + (
             ", ".join(
                 f"{k}={'yes' if c['in_place'] else 'no'}" for k, c in detail["controls"].items()
             )
             or "-"
-        ),
-        markup=False,
+        )
     )

@@ -19,7 +19,7 @@ import typer
 from lsg_infra import __version__, api
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, optional_root
-from lsg_infra.cli.main_options import FormatOpt, inventory_paths
+from lsg_infra.cli.main_options import RowsFormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import InputError, LsgError
 from lsg_infra.sources.files import inventory_files
@@ -38,7 +38,7 @@ app = typer.Typer(
 
 def version_callback(value: bool) -> None:
     if value:
-        output.console.print(f"lsg-infra {__version__}")
+        output.line(f"lsg-infra {__version__}")
         raise typer.Exit()
 
 
@@ -62,7 +62,7 @@ def validate(
         list[Path] | None,
         typer.Argument(help="Inventory files or folders. Default: ./inventory."),
     ] = None,
-    fmt: FormatOpt = Format.table,
+    fmt: RowsFormatOpt = Format.table,
     blueprints: BlueprintsOpt = None,
 ) -> None:
     """Check inventories and blueprints: one line per problem with file and line; exit 2 if any."""
@@ -80,6 +80,14 @@ def validate(
                     for p in sorted(result.problems)
                 ],
             }
+        )
+        if result.problems:
+            raise typer.Exit(2)
+        return
+    if fmt is Format.csv:
+        output.print_csv(
+            ["file", "line", "where", "message"],
+            ([p.file, p.line, p.where, p.message] for p in sorted(result.problems)),
         )
         if result.problems:
             raise typer.Exit(2)
@@ -150,8 +158,12 @@ _register_subcommands()
 
 def main() -> None:
     """Entry point of the `lsg` console script."""
+    output.prepare_streams()
     try:
-        app(standalone_mode=True)
+        try:
+            app(standalone_mode=True)
+        finally:
+            output.flush_stdout()
     except InputError as exc:
         for problem in exc.problems:
             output.error(str(problem))
@@ -164,6 +176,11 @@ def main() -> None:
     except KeyboardInterrupt:
         output.error("interrupted")
         sys.exit(130)
+    except output.StdoutFailed as exc:
+        # stdout is gone (a full disk, a closed pipe): say so on stderr, once
+        if not exc.quiet:
+            output.error(f"error: cannot write the output: {exc.reason}")
+        sys.exit(exc.exit_code)
     except Exception as exc:  # a bug: say so in one line, keep the traceback for --verbose
         log.debug("internal error", exc_info=True)
         output.error(

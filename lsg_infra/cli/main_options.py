@@ -19,7 +19,33 @@ InventoryOpt = Annotated[
         envvar="LSG_INVENTORY",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _table_or_json(value: Format) -> Format:
+    # One enum for all commands (callers compare with `Format.json`), but a command
+    # that prints no rows must refuse csv rather than print a table instead (exit 2).
+    if value is Format.csv:
+        raise typer.BadParameter("csv is not available for this command; expected table or json")
+    return value
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table or json.",
+        metavar="[table|json]",
+        callback=_table_or_json,
+    ),
+]
+"""--format of a command whose output is not one list of rows."""
+
+RowsFormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format: table, json or csv (one row each)."),
+]
+"""--format of a command that prints one list of rows, which csv can carry."""
 
 
 def inventory_paths(given: list[Path] | None) -> list[Path]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -12,27 +13,74 @@ import typer
 from lsg_infra import api
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
-from lsg_infra.cli.main_options import InventoryOpt, inventory_paths
+from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, inventory_paths
+from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
 from lsg_infra.pipeline import build, parse_years
-from lsg_infra.reports import write_all
+from lsg_infra.reports import OUTPUTS, write_all
 from lsg_infra.reports.views import rollups
+from lsg_infra.sinks import MANIFEST, check_set_folder, publish_set
 from lsg_infra.sources.files import inventory_files
+from lsg_infra.textsafe import printable
 
 
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan)
 
 
-def _budget(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        value = Decimal(text.replace(",", "").replace("_", ""))
-    except InvalidOperation:
-        raise UsageError(f"--budget {text!r}: expected an amount in EUR, like 1500000") from None
-    if value < 0 or not value.is_finite():
-        raise UsageError(f"--budget {text!r}: expected a positive amount in EUR")
+MAX_BUDGET = Decimal(10) ** 12
+"""A trillion EUR: far above any programme; beyond it the figure is a typing mistake."""
+
+_GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+
+def parse_budget(text: str) -> Decimal:
+    """An amount in EUR as people in the region and elsewhere write it; UsageError if unclear.
+
+    >>> [str(parse_budget(t)) for t in ("1500000", "1500000,50", "1.500.000,50", "1,500,000.50")]
+    ['1500000', '1500000.50', '1500000.50', '1500000.50']
+
+    A single separator before exactly three digits ("1,500", "1.500") is refused: it
+    reads as 1.5 in one country and 1500 in another.
+    """
+    shown = printable(text)[:40]
+    plain = re.sub(r"[\s_\u00a0\u202f']", "", text)  # 1 500 000, 1_500_000, 1'500'000
+    if plain.startswith("-"):
+        raise UsageError(f"--budget {shown!r}: expected an amount of zero or more EUR")
+    if not re.fullmatch(r"\d[\d.,]*", plain) or plain[-1] in ".,":
+        raise UsageError(
+            f"--budget {shown!r}: expected an amount in EUR of digits with an optional "
+            "decimal part, like 1500000 or 1500000.50"
+        )
+    commas, dots = plain.count(","), plain.count(".")
+    if commas and dots:
+        decimal_mark = "," if plain.rfind(",") > plain.rfind(".") else "."
+        whole, _, cents = plain.rpartition(decimal_mark)
+        grouping = "." if decimal_mark == "," else ","
+        if grouping in cents or not _GROUPED.fullmatch(whole) or decimal_mark in whole:
+            raise UsageError(f"--budget {shown!r}: cannot tell the decimal mark; write 1500000.50")
+        number = whole.replace(grouping, "") + "." + cents
+    elif commas + dots == 0:
+        number = plain
+    else:
+        mark = "," if commas else "."
+        whole, _, tail = plain.rpartition(mark)
+        if commas + dots > 1:
+            if not _GROUPED.fullmatch(plain):
+                raise UsageError(f"--budget {shown!r}: expected groups of three digits")
+            number = plain.replace(mark, "")
+        elif len(tail) == 3 and _GROUPED.fullmatch(plain):
+            raise UsageError(
+                f"--budget {shown!r} is ambiguous (thousands or a decimal mark?); "
+                f"write {whole}{tail} or {whole}.{tail}"
+            )
+        else:
+            number = f"{whole}.{tail}"
+    value = Decimal(number)
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]  # finite: digits only
+        raise UsageError(f"--budget {shown!r}: expected at most two decimals (cents)")
+    if value > MAX_BUDGET:
+        raise UsageError(f"--budget {shown!r}: expected at most {MAX_BUDGET:,} EUR")
     return value
 
 
@@ -58,15 +106,20 @@ def plan(
         str | None,
         typer.Option("--date", help="Reference date of the analysis (YYYY-MM-DD). Default today."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Output folder, replaced as a whole by this run's files."),
+    ] = Path("out"),
+    fmt: RowsFormatOpt = Format.table,
 ) -> None:
     """Build the costed investment plan and write plan.json, CSV, XLSX and HTML to --out."""
     try:
         day = dt.date.fromisoformat(today) if today else dt.date.today()
     except ValueError:
         raise UsageError(f"--date {today!r}: expected YYYY-MM-DD") from None
+    check_set_folder(out, {*OUTPUTS, MANIFEST})  # before the work, not after
     budget_years = parse_years(years) if years else [day.year + 1, day.year + 2, day.year + 3]
-    amount = _budget(budget)
+    amount = parse_budget(budget) if budget is not None else None
     targets = inventory_paths(inventory)
     # Discovered facts (lsg discover) replace what a person wrote: the plan works on facts.
     files = inventory_files(targets) if not lsgs else []
@@ -85,45 +138,72 @@ def plan(
             catalogue_override=catalogue,
             progress=advance,
         )
-    paths = write_all(result, out)
+    published = publish_set(out, lambda folder: write_all(result, folder), owned=OUTPUTS)
 
     def eur(value: Decimal) -> str:
         return f"{value:,.0f}"
 
     countries = rollups(result, "country")
     programme = rollups(result, "programme")[0]
-    output.print_table(
-        f"Investment plan {budget_years[0]}-{budget_years[-1]} (EUR incl. VAT; "
-        f"TCO over {horizon} years)",
-        ["scope", "LSGs", "gaps", "CAPEX", "OPEX / year", "TCO", "unfunded"],
-        [
-            *(
-                [
-                    r.name,
-                    sum(1 for x in rollups(result, "lsg") if x.country == r.key),
-                    r.gaps,
-                    eur(r.totals.capex_gross_eur),
-                    eur(r.totals.opex_gross_eur_per_year),
-                    eur(r.totals.tco_gross_eur),
-                    eur(r.totals.unfunded_gross_eur),
-                ]
-                for r in countries
-            ),
+    per_country = rollups(result, "lsg")
+    summary = [
+        *(
+            (r.name, sum(1 for x in per_country if x.country == r.key), r.gaps, r.totals)
+            for r in countries
+        ),
+        ("Programme", len(inventories), programme.gaps, programme.totals),
+    ]
+    columns = ["scope", "LSGs", "gaps", "CAPEX", "OPEX / year", "TCO", "unfunded"]
+    if fmt is Format.table:
+        output.print_table(
+            f"Investment plan {budget_years[0]}-{budget_years[-1]} (EUR incl. VAT; "
+            f"TCO over {horizon} years)",
+            columns,
             [
-                "Programme",
-                len(inventories),
-                programme.gaps,
-                eur(programme.totals.capex_gross_eur),
-                eur(programme.totals.opex_gross_eur_per_year),
-                eur(programme.totals.tco_gross_eur),
-                eur(programme.totals.unfunded_gross_eur),
+                [
+                    name,
+                    lsg_count,
+                    gap_count,
+                    eur(t.capex_gross_eur),
+                    eur(t.opex_gross_eur_per_year),
+                    eur(t.tco_gross_eur),
+                    eur(t.unfunded_gross_eur),
+                ]
+                for name, lsg_count, gap_count, t in summary
             ],
-        ],
-        right=["LSGs", "gaps", "CAPEX", "OPEX / year", "TCO", "unfunded"],
-    )
+            right=columns[1:],
+        )
+    else:
+        # exact amounts (cents) for programs, as plan.json writes them
+        rows = [
+            [
+                name,
+                lsg_count,
+                gap_count,
+                str(t.capex_gross_eur),
+                str(t.opex_gross_eur_per_year),
+                str(t.tco_gross_eur),
+                str(t.unfunded_gross_eur),
+            ]
+            for name, lsg_count, gap_count, t in summary
+        ]
+        keys = ["scope", "lsgs", "gaps", "capex_gross_eur", "opex_gross_eur_per_year"]
+        keys += ["tco_gross_eur", "unfunded_gross_eur"]
+        if fmt is Format.csv:
+            output.print_csv(keys, rows)
+        else:
+            output.print_json(
+                {
+                    "run": published.run_id,
+                    "years": budget_years,
+                    "tco_years": horizon,
+                    "files": [str(p) for p in published.files],
+                    "summary": [dict(zip(keys, row, strict=True)) for row in rows],
+                }
+            )
     if differences:
         output.error(
             f"{len(differences)} discovered value(s) differ from the inventory files and were "
             "used instead (lsg inventory show ID lists them)"
         )
-    output.error("wrote " + ", ".join(str(p) for p in paths))
+    output.error(f"wrote {', '.join(str(p) for p in published.files)} (run {published.run_id})")
