@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lsg_infra import bundled
+from lsg_infra import bundled, extras
 from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.gaps import Assessment
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
@@ -36,6 +36,11 @@ def default_blueprints() -> Path:
         return bundled.blueprints()
     except UsageError:  # a broken install: the loader then says "no such blueprints folder"
         return DEFAULT_BLUEPRINTS
+
+
+def require_extra(extra: extras.Extra, command: str) -> None:
+    """MissingExtra (exit 2) naming `pip install 'lsg-infra[extra]'` unless it is installed."""
+    extras.require(extra, command)
 
 
 def export_blueprints(target: Path) -> bundled.Exported:

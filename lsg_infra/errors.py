@@ -51,6 +51,10 @@ class UsageError(LsgError):
     exit_code = 2
 
 
+class MissingExtra(UsageError):
+    """The command needs an optional part of lsg-infra that is not installed (an extra)."""
+
+
 class OutputError(LsgError):
     """An output could not be written (permissions, disk full)."""
 

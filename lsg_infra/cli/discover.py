@@ -120,6 +120,7 @@ def discover(
     fmt: RowsFormatOpt = Format.table,
 ) -> None:
     """Collect facts from every server with a management address (SSH, in parallel)."""
+    api.require_extra("discovery", "lsg discover")
     from lsg_infra.discovery.ssh import Secret, SshOptions
 
     if fmt is Format.csv:

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from lsg_infra import __version__, api
+from lsg_infra import __version__, api, extras
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, optional_root
 from lsg_infra.cli.main_options import RowsFormatOpt, inventory_paths
@@ -183,6 +183,11 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug: say so in one line, keep the traceback for --verbose
         log.debug("internal error", exc_info=True)
+        module = exc.name if isinstance(exc, ModuleNotFoundError) else None
+        missing = extras.extra_for(module) if module else None
+        if missing is not None:  # an optional package on a path no command-level check saw
+            output.error(f"error: {module} is not installed: {extras.install_hint(missing)}")
+            sys.exit(2)
         output.error(
             f"internal error: {type(exc).__name__}: {exc} (run with LSG_DEBUG=1 for details)"
         )

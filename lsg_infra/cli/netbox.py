@@ -56,6 +56,7 @@ def _lsg_ids(given: list[str] | None) -> list[str]:
 @app.command("check")
 def check(config: ConfigOpt = None, ca_bundle: CaBundleOpt = None) -> None:
     """Check the URL, the token and the NetBox version."""
+    api.require_extra("netbox", "lsg netbox check")
     from lsg_infra.netbox import connect, load_settings
 
     client = connect(load_settings(config, ca_bundle=ca_bundle))
@@ -83,6 +84,7 @@ def push(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show how NetBox differs from the inventories; with --apply, make it match."""
+    api.require_extra("netbox", "lsg netbox push")
     from lsg_infra.netbox import connect, load_settings
     from lsg_infra.netbox import push as do_push
 
@@ -161,6 +163,7 @@ def pull(
     ca_bundle: CaBundleOpt = None,
 ) -> None:
     """Write inventory files from NetBox (the LSG tenants tagged lsg-infra)."""
+    api.require_extra("netbox", "lsg netbox pull")
     from lsg_infra.netbox import connect, load_settings, write_inventories
     from lsg_infra.netbox import pull as do_pull
 

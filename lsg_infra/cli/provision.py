@@ -107,6 +107,7 @@ def preflight(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Check each server before a run: reachable, sudo, OS version, disk, clock."""
+    api.require_extra("provision", "lsg preflight")
     from lsg_infra.discovery import targets
     from lsg_infra.discovery.ssh import DEFAULT_KNOWN_HOSTS, ParamikoConnector, Secret, SshOptions
     from lsg_infra.provision.preflight import preflight as run_preflight
@@ -185,6 +186,7 @@ def provision(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Provision one LSG's servers with the standard eGovernment stack."""
+    api.require_extra("provision", "lsg provision")
     from lsg_infra.provision.runner import run_playbook
 
     inv = _one(lsg, inventory)

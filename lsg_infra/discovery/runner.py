@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from lsg_infra.discovery import facts as facts_mod
 from lsg_infra.discovery.facts import HostFacts
-from lsg_infra.discovery.ssh import Connector, Target
 from lsg_infra.errors import (
     AuthenticationFailure,
     CommandTimeout,
@@ -26,6 +26,9 @@ from lsg_infra.errors import (
     LsgError,
     UnknownHostKey,
 )
+
+if TYPE_CHECKING:  # paramiko only where a connection is made: `lsg gaps` reads results without it
+    from lsg_infra.discovery.ssh import Connector, Target
 
 log = logging.getLogger(__name__)
 
