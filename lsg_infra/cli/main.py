@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from lsg_infra import __version__, api, extras
+from lsg_infra import __version__, api, extras, redact
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, optional_root
 from lsg_infra.cli.main_options import RowsFormatOpt, inventory_paths
@@ -54,6 +54,7 @@ def _root(
         level=logging.DEBUG if verbose or os.environ.get("LSG_DEBUG") else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    redact.install_log_filter()
 
 
 @app.command()
@@ -159,6 +160,8 @@ _register_subcommands()
 def main() -> None:
     """Entry point of the `lsg` console script."""
     output.prepare_streams()
+    # Secrets in the environment are masked in every message, whichever path they take.
+    redact.register_environ(os.environ)
     try:
         try:
             app(standalone_mode=True)
@@ -166,12 +169,12 @@ def main() -> None:
             output.flush_stdout()
     except InputError as exc:
         for problem in exc.problems:
-            output.error(str(problem))
+            output.error(redact.redact(str(problem)))
         n = len(exc.problems)
         output.error(f"{n} problem{'s' if n != 1 else ''} found")
         sys.exit(exc.exit_code)
     except LsgError as exc:
-        output.error(f"error: {exc}")
+        output.error(redact.redact(f"error: {exc}"))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         output.error("interrupted")
@@ -189,7 +192,9 @@ def main() -> None:
             output.error(f"error: {module} is not installed: {extras.install_hint(missing)}")
             sys.exit(2)
         output.error(
-            f"internal error: {type(exc).__name__}: {exc} (run with LSG_DEBUG=1 for details)"
+            redact.redact(
+                f"internal error: {type(exc).__name__}: {exc} (run with LSG_DEBUG=1 for details)"
+            )
         )
         if os.environ.get("LSG_DEBUG"):
             raise
