@@ -33,7 +33,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from lsg_infra.errors import CostingError
 from lsg_infra.model.catalogue import Billing, Catalogue
-from lsg_infra.model.gap import SEVERITY_RANK, Gap, GapKind
+from lsg_infra.model.gap import SEVERITY_RANK, Case, Gap, GapKind
 from lsg_infra.model.plan import (
     CountryRates,
     Lot,
@@ -55,12 +55,20 @@ KIND_URGENCY: dict[GapKind, int] = {GapKind.UNSUPPORTED: 0, GapKind.ABSENT_CONTR
 
 @dataclass(frozen=True, slots=True)
 class LsgInfo:
-    """What costing needs to know about an LSG besides its gaps."""
+    """What costing needs to know about an LSG besides its gaps.
+
+    `employees` sizes per-employee remedies (user CALs) and picks remedies by size
+    (office plans above 300 users); with `population` and `annual_it_budget_eur` it
+    gives the plan's per-inhabitant, per-employee and budget-share figures.
+    """
 
     id: str
     name: str
     country: str
     district: str | None = None
+    population: int | None = None
+    employees: int | None = None
+    annual_it_budget_eur: Decimal | None = None
 
 
 def money(value: Decimal) -> Decimal:
@@ -88,28 +96,56 @@ def urgency(gap: Gap) -> tuple[int, int, int, str, str, str]:
     )
 
 
-def replaced_units(gaps: Sequence[Gap]) -> dict[tuple[str, str, str | None], Decimal]:
-    """Units of each unsupported-software gap that an obsolete-equipment gap already replaces.
+# Which units of an unsupported gap a replacement covers first: the costliest remedy.
+_COVER_ORDER = (Case.REPLACE_HARDWARE, Case.LICENSED, Case.FREE_UPGRADE, Case.FREE_SOFTWARE)
+
+
+def without_replaced(
+    gaps: Sequence[Gap], catalogue: Catalogue
+) -> dict[tuple[str, str, str | None], Gap]:
+    """Unsupported-software gaps less the devices that other gaps already replace.
 
     A ten-year-old PC running Windows 7 is both obsolete (buy a new PC) and
     unsupported (upgrade its OS); buying both would count it twice. The new PC
-    comes with a supported OS, so the upgrade is costed only for devices that stay.
-    Keyed by (LSG, requirement, site) of the unsupported gap.
+    comes with a supported OS (`includes_os` in the catalogue), so the upgrade is
+    costed only for devices that stay. A new server comes without one: the
+    workload of a retired Windows server still needs a supported licence and CALs.
+    Keyed by (LSG, requirement, site) of the unsupported gap; only changed gaps.
     """
-    replacing: dict[str, list[Gap]] = defaultdict(list)
+
+    def with_os(gap: Gap) -> bool:
+        return any(r.item in catalogue and catalogue.item(r.item).includes_os for r in gap.remedies)
+
+    replacing: dict[str, list[tuple[set[str], Decimal]]] = defaultdict(list)
     for gap in gaps:
-        if gap.kind is GapKind.OBSOLETE and gap.assets:
-            replacing[gap.lsg].append(gap)
-    out: dict[tuple[str, str, str | None], Decimal] = {}
+        if gap.kind is GapKind.OBSOLETE and gap.assets and with_os(gap):
+            replacing[gap.lsg].append((set(gap.assets), gap.shortfall))
+    out: dict[tuple[str, str, str | None], Gap] = {}
     for gap in gaps:
         if gap.kind is not GapKind.UNSUPPORTED or not gap.assets:
             continue
         mine = set(gap.assets)
-        covered = sum(
-            (g.shortfall for g in replacing.get(gap.lsg, ()) if mine & set(g.assets)), ZERO
+        replaced_ids = set().union(*(ids for ids, _ in replacing.get(gap.lsg, ()) if mine & ids))
+        cap = sum((n for ids, n in replacing.get(gap.lsg, ()) if mine & ids), ZERO)
+        covered = min(cap, gap.shortfall)
+        if not covered:
+            continue
+        left = covered
+        cases = {c.case: c for c in gap.cases}
+        for kind in _COVER_ORDER:
+            found = cases.get(kind)
+            if found is None or not left:
+                continue
+            here = min(left, sum((Decimal(n) for a, n in found.assets if a in replaced_ids), ZERO))
+            if here:
+                cases[kind] = found.model_copy(update={"units": found.units - here})
+                left -= here
+        out[(gap.lsg, gap.requirement, gap.site)] = gap.model_copy(
+            update={
+                "shortfall": max(ZERO, gap.shortfall - covered),
+                "cases": tuple(cases[c.case] for c in gap.cases),
+            }
         )
-        if covered:
-            out[(gap.lsg, gap.requirement, gap.site)] = min(covered, gap.shortfall)
     return out
 
 
@@ -119,21 +155,47 @@ def cost_gap(
     catalogue: Catalogue,
     rates: CountryRates,
     horizon_years: int,
+    bought: dict[tuple[str, str], Decimal] | None = None,
 ) -> list[ProcurementLine]:
-    """The procurement lines that close one gap (line numbers are set later)."""
+    """The procurement lines that close one gap (line numbers are set later).
+
+    `bought` holds what earlier gaps of the plan already buy of items bought once
+    per LSG (user CALs); it is updated.
+    """
     lines = []
+    bought = {} if bought is None else bought
     for remedy in gap.remedies:
         if remedy.item not in catalogue:
             raise CostingError(
                 f"requirement '{gap.requirement}' names catalogue item '{remedy.item}', "
                 "which the catalogue does not have"
             )
+        if not remedy.fits(gap.kind, lsg.employees):
+            continue
+        base = gap.shortfall if remedy.when is None else gap.case_units(remedy.when)
+        if remedy.when is not None and base <= 0:
+            continue
         item = catalogue.item(remedy.item)
-        quantity = whole_units(remedy.quantity(gap.shortfall))
+        quantity = whole_units(remedy.quantity(base, lsg.employees or 0))
+        if item.once_per_lsg:
+            key = (lsg.id, item.id)
+            already = bought.get(key, Decimal(0))
+            bought[key] = max(already, quantity)
+            quantity = max(Decimal(0), quantity - already)
         if quantity <= 0:
             continue
         periods = item.billing.periods_per_year
-        net = money(quantity * item.unit_price_eur * periods)
+        unit_price = item.unit_price_eur
+        price_how = ""
+        paid = gap.current_monthly_cost_eur
+        if remedy.less_current_cost and paid is not None and item.billing is Billing.MONTHLY:
+            # The new contract replaces the current one: count only what it adds.
+            unit_price = max(ZERO, money(item.unit_price_eur - paid))
+            price_how = (
+                f" (catalogue {item.unit_price_eur:,.2f} less {paid:,.2f} paid a month "
+                "today for the link it replaces)"
+            )
+        net = money(quantity * unit_price * periods)
         vat_rate = rates.vat_for(item.tax_class)
         vat_pct = vat_rate.pct
         vat = money(net * vat_pct / HUNDRED)
@@ -154,7 +216,7 @@ def cost_gap(
         times = f" x {periods} months" if periods != 1 else ""
         a_year = " a year" if item.billing is not Billing.ONE_OFF else ""
         computation = (
-            f"{_pct(quantity)} {item.unit} x {item.unit_price_eur:,.2f} EUR{item.billing.per}"
+            f"{_pct(quantity)} {item.unit} x {unit_price:,.2f} EUR{item.billing.per}{price_how}"
             f"{times} = {net:,.2f} EUR net{a_year}; VAT {_pct(vat_pct)} % = {vat:,.2f}; "
             f"gross {gross:,.2f}{a_year}; {tco_how}"
         )
@@ -183,7 +245,7 @@ def cost_gap(
                 unit=item.unit,
                 billing=item.billing,
                 quantity=quantity,
-                unit_price_eur=item.unit_price_eur,
+                unit_price_eur=unit_price,
                 price_year=item.price_year,
                 periods=periods,
                 net_eur=net,
@@ -302,7 +364,8 @@ def build_plan(
     if budget_gross_eur is not None and budget_gross_eur < 0:
         raise CostingError("the budget cannot be negative")
     packages = []
-    replaced = replaced_units(gaps)
+    replaced = without_replaced(gaps, catalogue)
+    bought: dict[tuple[str, str], Decimal] = {}
     for gap in sorted(gaps, key=urgency):
         lsg = lsgs.get(gap.lsg)
         if lsg is None:
@@ -310,11 +373,9 @@ def build_plan(
         country = rates.get(lsg.country)
         if country is None:
             raise CostingError(f"no VAT and exchange rate for country '{lsg.country}'")
-        covered = replaced.get((gap.lsg, gap.requirement, gap.site), ZERO)
-        if covered:
-            # These devices are replaced by new ones that come with supported software.
-            gap = gap.model_copy(update={"shortfall": max(ZERO, gap.shortfall - covered)})
-        package = cost_gap(gap, lsg, catalogue, country, horizon_years)
+        # Devices replaced by new ones (that come with supported software) are not upgraded.
+        gap = replaced.get((gap.lsg, gap.requirement, gap.site), gap)
+        package = cost_gap(gap, lsg, catalogue, country, horizon_years, bought)
         if package:
             packages.append(package)
     funded, spent = _fund(packages, list(years), budget_gross_eur)

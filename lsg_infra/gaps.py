@@ -33,9 +33,10 @@ from lsg_infra.model.blueprint import (
     MinSpec,
     ResolvedBlueprint,
     SoftwareCategoryRequirement,
+    SoftwareSupport,
     SoftwareSupportRequirement,
 )
-from lsg_infra.model.gap import Family, Gap, GapKind
+from lsg_infra.model.gap import Case, Family, Gap, GapCase, GapKind
 from lsg_infra.model.inventory import Asset, AssetKind, Inventory, Record, SiteRole
 
 SEAT_KINDS = (AssetKind.WORKSTATION, AssetKind.LAPTOP)
@@ -191,6 +192,8 @@ def _gap(
     reason: str,
     site: str | None = None,
     records: Iterable[Record] = (),
+    cases: Iterable[GapCase] = (),
+    current_monthly_cost_eur: Decimal | None = None,
 ) -> Gap:
     records = list(records)
     found = [s for s in (r.source for r in records) if s is not None]
@@ -215,6 +218,8 @@ def _gap(
         site=site,
         assets=tuple(asset_ids),
         source=_where(sources[0]) if sources else None,
+        cases=tuple(cases),
+        current_monthly_cost_eur=current_monthly_cost_eur,
     )
 
 
@@ -295,6 +300,18 @@ def _equipment(ctx: _Context, req: EquipmentRequirement) -> list[Gap]:
         else:
             good += asset.count
     count = good + sum(a.count for a in old) + sum(a.count for a in weak)
+    # Servers without the role the requirement counts (a file server when the tier asks
+    # for virtualisation hosts) are consolidated onto the new hosts when they are old.
+    others = [
+        a
+        for kind in req.assets
+        for a in ctx.assets_by_kind.get(kind, ())
+        if req.roles
+        and not _matches(a, req)
+        and req.max_age_years is not None
+        and (age := a.age(year)) is not None
+        and age > req.max_age_years
+    ]
     rule = req.quantity.describe()
     why = f" ({rule})" if rule != str(required) else ""
     expected = f"{required} {_plural(required, req.unit)}{why}"
@@ -363,7 +380,33 @@ def _equipment(ctx: _Context, req: EquipmentRequirement) -> list[Gap]:
                 records=weak,
             )
         )
+    replaced = _replaced_case(req, used_old + used_weak, [*old, *weak], others)
+    if gaps and replaced is not None:
+        # One gap carries the migration and retirement of the whole requirement.
+        gaps[0] = gaps[0].model_copy(update={"cases": (*gaps[0].cases, replaced)})
     return gaps
+
+
+def _replaced_case(
+    req: EquipmentRequirement, replaced: int, assets: Sequence[Asset], others: Sequence[Asset]
+) -> GapCase | None:
+    """The units being replaced (old, below spec) and other old servers consolidated."""
+    units = replaced + sum(a.count for a in others)
+    if units <= 0:
+        return None
+    named = tuple(sorted((a.id, a.count) for a in (*assets, *others) if a.id))
+    extra = (
+        f"; {sum(a.count for a in others)} old {_plural(2, req.unit)} without role "
+        f"{' or '.join(req.roles)} consolidated onto the new ones"
+        if others
+        else ""
+    )
+    return GapCase(
+        case=Case.REPLACED,
+        units=Decimal(units),
+        assets=named,
+        note=f"{replaced} {_plural(replaced, req.unit)} replaced{extra}: migrated and retired.",
+    )
 
 
 # ------------------------------------------------------------------ connectivity
@@ -422,6 +465,11 @@ def _connectivity(ctx: _Context, req: ConnectivityRequirement) -> list[Gap]:
             )
         down = max(li.down_mbps for li in links)
         up = max(li.up_mbps for li in links)
+        # A faster contract replaces the fastest link: what it costs today, if recorded.
+        fastest = max(links, key=lambda li: (li.down_mbps, li.up_mbps))
+        paid = (
+            Decimal(str(fastest.monthly_cost_eur)) if fastest.monthly_cost_eur is not None else None
+        )
         short_down = (req.min_down_mbps or 0) - down
         short_up = (req.min_up_mbps or 0) - up
         if short_down > 0 or short_up > 0:
@@ -443,6 +491,7 @@ def _connectivity(ctx: _Context, req: ConnectivityRequirement) -> list[Gap]:
                     ),
                     site=site.id,
                     records=records,
+                    current_monthly_cost_eur=paid,
                 )
             )
     return gaps
@@ -453,17 +502,19 @@ def _connectivity(ctx: _Context, req: ConnectivityRequirement) -> list[Gap]:
 
 def _software_support(ctx: _Context, req: SoftwareSupportRequirement) -> list[Gap]:
     lookups: dict[tuple[str, str | None], tuple[bool, dt.date | None]] = {}
+    software = ctx.blueprint.software
 
     def end_of_support(name: str, version: str | None) -> tuple[bool, dt.date | None]:
         # Thousands of assets share a handful of OS versions: look each up once.
         key = (name, version)
         if key not in lookups:
-            lookups[key] = ctx.blueprint.software.end_of_support(name, version)
+            lookups[key] = software.end_of_support(name, version)
         return lookups[key]
 
     units = 0
     records: list[Record] = []
     what: dict[str, dt.date] = {}
+    cases: dict[Case, list[tuple[str | None, int, str]]] = defaultdict(list)
     for kind in req.assets:
         for asset in ctx.assets_by_kind.get(kind, ()):
             if asset.os is None:
@@ -473,14 +524,22 @@ def _software_support(ctx: _Context, req: SoftwareSupportRequirement) -> list[Ga
                 units += asset.count
                 records.append(asset)
                 what[f"{asset.os.name} {asset.os.version}"] = end
+                case, note = _os_case(software, req, asset)
+                cases[case].append((asset.id, asset.count, note))
     for sw in ctx.inventory.software:
         if sw.category not in req.categories:
             continue
         known, end = end_of_support(sw.name, sw.version)
         if known and end is not None and end <= ctx.today:
-            units += (sw.licences or ctx.seats or 1) if req.per_seat else 1
+            n = (sw.licences or ctx.seats or 1) if req.per_seat else 1
+            units += n
             records.append(sw)
             what[f"{sw.name} {sw.version}"] = end
+            product = software.product(sw.name)
+            if product is not None and product.free:
+                cases[Case.FREE_SOFTWARE].append((None, n, f"{sw.name} is free software"))
+            else:
+                cases[Case.LICENSED].append((None, n, f"{sw.name} needs a licence"))
     if not units:
         return []
     unit = "licence" if req.per_seat and not req.assets else ("device" if req.assets else "product")
@@ -499,8 +558,42 @@ def _software_support(ctx: _Context, req: SoftwareSupportRequirement) -> list[Ga
                 f"support ({since})."
             ),
             records=records,
+            cases=[
+                GapCase(
+                    case=case,
+                    units=Decimal(sum(n for _, n, _ in found)),
+                    assets=tuple(sorted((i, n) for i, n, _ in found if i)),
+                    note="; ".join(sorted({note for _, _, note in found})),
+                )
+                for case, found in sorted(cases.items())
+            ],
         )
     ]
+
+
+def _os_case(
+    software: SoftwareSupport, req: SoftwareSupportRequirement, asset: Asset
+) -> tuple[Case, str]:
+    """How an asset's unsupported operating system is fixed, and why."""
+    assert asset.os is not None
+    name = f"{asset.os.name} {asset.os.version}"
+    product = software.product(asset.os.name)
+    if product is not None and product.free:
+        return Case.FREE_SOFTWARE, f"{asset.os.name} is free software: upgrade work, no licence"
+    version = software.version(asset.os.name, asset.os.version)
+    for upgrade in req.free_upgrades:
+        if product is None or product.id != upgrade.product or version != upgrade.version:
+            continue
+        if asset.purchased is not None and asset.purchased >= upgrade.purchased_from:
+            return Case.FREE_UPGRADE, (
+                f"{name} on hardware bought from {upgrade.purchased_from} upgrades to "
+                f"{upgrade.to} for free"
+            )
+        when = f"bought {asset.purchased}" if asset.purchased else "purchase year not recorded"
+        return Case.REPLACE_HARDWARE, (
+            f"{name} on hardware {when}, taken as unable to run {upgrade.to}: replaced"
+        )
+    return Case.LICENSED, f"{name} needs a licence for a supported version"
 
 
 def _software_category(ctx: _Context, req: SoftwareCategoryRequirement) -> list[Gap]:

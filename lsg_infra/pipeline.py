@@ -100,7 +100,17 @@ def build(
     compliance = {a.lsg: Decimal(str(a.compliance.score)) for a in assessments}
     lsgs = {
         inv.id: LsgInfo(
-            inv.id, inv.municipality.name, inv.municipality.country, inv.municipality.district
+            inv.id,
+            inv.municipality.name,
+            inv.municipality.country,
+            inv.municipality.district,
+            population=inv.municipality.population,
+            employees=inv.municipality.employees,
+            annual_it_budget_eur=(
+                Decimal(str(inv.municipality.annual_it_budget_eur))
+                if inv.municipality.annual_it_budget_eur is not None
+                else None
+            ),
         )
         for inv in inventories
     }

@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from lsg_infra.model.gap import Family, Remedy, Severity
+from lsg_infra.model.gap import Case, Family, GapKind, Remedy, Severity
 from lsg_infra.model.inventory import AssetKind, ServerRole, SiteRole, SoftwareCategory
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=1, max_length=64)]
@@ -113,14 +113,58 @@ class MinSpec(Strict):
 
 
 class RemedyRule(Strict):
-    """A catalogue item that closes the gap: `per_unit` per unit of shortfall plus `fixed`."""
+    """A catalogue item that closes the gap: `per_unit` per unit of shortfall plus `fixed`.
+
+    The quantity counts what is bought (devices, licences, subscriptions, expert days),
+    never months: the catalogue's billing period makes a monthly price yearly.
+    """
 
     item: Id
     per_unit: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal(1)
     fixed: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal(0)
+    per_employee: Annotated[Decimal, Field(ge=0, le=10)] = Field(
+        default=Decimal(0), description="Items per employee of the LSG (e.g. user CALs)."
+    )
+    when: Case | None = Field(
+        default=None,
+        description="Only for the units of this case: free-software, free-upgrade, "
+        "replace-hardware, licensed, replaced.",
+    )
+    kinds: tuple[GapKind, ...] = Field(
+        default=(), description="Only for gaps of these kinds (e.g. [obsolete])."
+    )
+    min_employees: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    max_employees: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    less_current_cost: bool = Field(
+        default=False,
+        description="Monthly items: count only what the new contract costs above the "
+        "recorded monthly cost of what it replaces (a link's monthly_cost_eur).",
+    )
 
     def as_remedy(self) -> Remedy:
-        return Remedy(item=self.item, per_unit=self.per_unit, fixed=self.fixed)
+        return Remedy(
+            item=self.item,
+            per_unit=self.per_unit,
+            fixed=self.fixed,
+            per_employee=self.per_employee,
+            when=self.when,
+            kinds=self.kinds,
+            min_employees=self.min_employees,
+            max_employees=self.max_employees,
+            less_current_cost=self.less_current_cost,
+        )
+
+
+class FreeUpgrade(Strict):
+    """An unsupported version that upgrades for free on hardware bought from a year on."""
+
+    product: Id = Field(description="Product id in software_support.yaml, e.g. windows.")
+    version: Text = Field(description="The unsupported version, e.g. '10'.")
+    to: Text = Field(description="What it upgrades to, e.g. 'Windows 11'.")
+    purchased_from: Annotated[int, Field(ge=1990, le=2100)] = Field(
+        description="Hardware bought in this year or later is taken to run the new version."
+    )
+    why: Text = Field(description="Why the purchase year stands for the hardware's ability.")
 
 
 class RequirementBase(Strict):
@@ -205,6 +249,9 @@ class SoftwareSupportRequirement(RequirementBase):
     per_seat: bool = Field(
         default=False,
         description="Count licences (or computers when not recorded) instead of products.",
+    )
+    free_upgrades: tuple[FreeUpgrade, ...] = Field(
+        default=(), description="Versions that upgrade for free on capable hardware."
     )
 
     @model_validator(mode="after")
@@ -413,6 +460,11 @@ class Product(Strict):
     names: tuple[Text, ...] = Field(min_length=1, description="Names as written in inventories.")
     versions: tuple[SupportedVersion, ...] = Field(min_length=1)
     source: Text
+    free: bool = Field(
+        default=False,
+        description="Free (open-source) software: a supported version costs upgrade work, "
+        "never a licence.",
+    )
 
 
 class SoftwareSupport(Strict):
@@ -420,14 +472,31 @@ class SoftwareSupport(Strict):
 
     products: tuple[Product, ...]
     _index: dict[tuple[str, str], dt.date | None] = PrivateAttr(default_factory=dict)
+    _products: dict[str, Product] = PrivateAttr(default_factory=dict)
+    _versions: dict[tuple[str, str], str] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: object, /) -> None:
         # (name, version) in lower case -> end date; the analysis asks once per asset record.
         for product in reversed(self.products):  # the first product listed wins
+            for name in product.names:
+                self._products[name.casefold()] = product
+                for v in product.versions:
+                    for version in (v.version, *v.aliases):
+                        self._versions[(name.casefold(), version.casefold())] = v.version
             for v in reversed(product.versions):
                 for name in product.names:
                     for version in (v.version, *v.aliases):
                         self._index[(name.casefold(), version.casefold())] = v.end_of_support
+
+    def product(self, name: str) -> Product | None:
+        """The product an inventory's name stands for, if it is listed."""
+        return self._products.get(name.strip().casefold())
+
+    def version(self, name: str, version: str | None) -> str | None:
+        """The listed version an inventory's version stands for ('10 22H2' -> '10')."""
+        if version is None:
+            return None
+        return self._versions.get((name.strip().casefold(), version.strip().casefold()))
 
     def end_of_support(self, name: str, version: str | None) -> tuple[bool, dt.date | None]:
         """(known, end date) for a product as written in an inventory.

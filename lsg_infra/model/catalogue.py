@@ -69,6 +69,16 @@ class CatalogueItem(BaseModel):
         description="What the item is for VAT: data-processing-equipment, software, goods "
         "or services (countries.yaml gives each its rate)."
     )
+    includes_os: bool = Field(
+        default=False,
+        description="Comes with a supported operating system (a desktop PC with Windows "
+        "11): a device it replaces needs no OS upgrade.",
+    )
+    once_per_lsg: bool = Field(
+        default=False,
+        description="Bought once per LSG whichever gaps ask for it (user CALs cover a user "
+        "for every server): the plan buys the largest quantity asked, not the sum.",
+    )
     notes: str | None = Field(default=None, max_length=1000)
 
 

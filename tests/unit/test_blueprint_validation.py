@@ -104,8 +104,8 @@ BAD_BLUEPRINTS = [
     ),
     pytest.param(
         BASE,
-        "remedy: [{item: workstation}, {item: monitor}]",
-        "remedy: [{item: workstaton}, {item: monitor}]",
+        "remedy: [{item: workstation}, {item: monitor, kinds: [missing, obsolete]}]",
+        "remedy: [{item: workstaton}, {item: monitor, kinds: [missing, obsolete]}]",
         0,
         "unknown catalogue item 'workstaton' (did you mean 'workstation'?)",
         id="unknown-item",
