@@ -393,12 +393,36 @@ def build_plan(
         rates=dict(sorted(rates.items())),
         gaps=sorted(gaps, key=urgency),
         lines=lines,
-        rollups=rollups(lines, lsgs, rates, gaps, compliance_pct or {}),
+        rollups=rollups(lines, lsgs, rates, gaps, compliance_pct or {}, horizon_years),
         lots=lots(lines, cpv_names or {}),
         budget_by_year=[
             YearBudget(year=y, budget_gross_eur=per_year, spent_gross_eur=spent[y]) for y in years
         ],
     )
+
+
+def _per_head(totals_: Totals, members: Sequence[LsgInfo], horizon_years: int) -> dict[str, object]:
+    """Per-inhabitant, per-employee and IT-budget figures of a roll-up, where known."""
+    out: dict[str, object] = {}
+    population = [m.population for m in members]
+    employees = [m.employees for m in members]
+    budgets = [m.annual_it_budget_eur for m in members]
+    tco = totals_.tco_gross_eur
+    if members and all(p is not None for p in population):
+        total = sum(p for p in population if p is not None)
+        out["population"] = total
+        out["tco_per_inhabitant_eur"] = money(tco / total) if total else None
+    if members and all(e is not None for e in employees):
+        total = sum(e for e in employees if e is not None)
+        out["employees"] = total
+        out["tco_per_employee_eur"] = money(tco / total) if total else None
+    if members and all(b is not None for b in budgets):
+        budget = sum((b for b in budgets if b is not None), ZERO)
+        out["annual_it_budget_eur"] = money(budget)
+        if budget:
+            share = tco / horizon_years / budget * HUNDRED
+            out["it_budget_share_pct"] = share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return out
 
 
 def rollups(
@@ -407,6 +431,7 @@ def rollups(
     rates: Mapping[str, CountryRates],
     gaps: Sequence[Gap],
     compliance_pct: Mapping[str, Decimal],
+    horizon_years: int = 5,
 ) -> list[Rollup]:
     """Totals by LSG (every LSG, even one without gaps), district, country and programme."""
     by_lsg: dict[str, list[ProcurementLine]] = defaultdict(list)
@@ -434,6 +459,7 @@ def rollups(
                 tco_gross_local=local(t, info.country) if info.country in rates else None,
                 gaps=gap_count[lsg_id],
                 compliance_pct=compliance_pct.get(lsg_id),
+                **_per_head(t, [info], horizon_years),
             )
         )
     districts: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -453,6 +479,7 @@ def rollups(
                 totals=t,
                 tco_gross_local=local(t, country) if country in rates else None,
                 gaps=sum(gap_count[m] for m in members),
+                **_per_head(t, [lsgs[m] for m in members], horizon_years),
             )
         )
     for country, members in sorted(countries.items()):
@@ -467,16 +494,19 @@ def rollups(
                 totals=t,
                 tco_gross_local=local(t, country) if country in rates else None,
                 gaps=sum(gap_count[m] for m in members),
+                **_per_head(t, [lsgs[m] for m in members], horizon_years),
             )
         )
+    t = totals(lines)
     out.append(
         Rollup(
             level="programme",
             key="programme",
             name="Whole programme",
             currency="EUR",
-            totals=totals(lines),
+            totals=t,
             gaps=len(gaps),
+            **_per_head(t, list(lsgs.values()), horizon_years),
         )
     )
     return out

@@ -184,7 +184,11 @@ class Municipality(Record):
         default=None, description="Pin the blueprint tier instead of deriving it from population."
     )
     website: Annotated[str, StringConstraints(max_length=200)] | None = None
-    annual_it_budget_eur: Annotated[float, Field(ge=0, le=1e9)] | None = None
+    annual_it_budget_eur: Annotated[float, Field(ge=0, le=1e9)] | None = Field(
+        default=None,
+        description="The LSG's yearly IT budget in EUR (all IT spending of a normal year); "
+        "the plan shows its average yearly cost as a share of it.",
+    )
     contact: Text | None = None
 
     @model_validator(mode="after")
@@ -222,7 +226,11 @@ class Link(Record):
     down_mbps: Mbps
     up_mbps: Mbps
     redundant: bool = Field(default=False, description="This link is the backup of another.")
-    monthly_cost_eur: Annotated[float, Field(ge=0, le=1e6)] | None = None
+    monthly_cost_eur: Annotated[float, Field(ge=0, le=1e6)] | None = Field(
+        default=None,
+        description="What the link costs a month (EUR, excl. VAT); a faster contract that "
+        "replaces it is costed at the difference.",
+    )
     contract_until: dt.date | None = None
 
 

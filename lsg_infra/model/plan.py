@@ -135,6 +135,24 @@ class Rollup(BaseModel):
     tco_gross_local: Money | None = None
     gaps: int = 0
     compliance_pct: Quantity | None = None
+    population: int | None = Field(default=None, description="Inhabitants (census).")
+    employees: int | None = Field(default=None, description="Administration staff.")
+    tco_per_inhabitant_eur: Money | None = Field(
+        default=None, description="TCO gross over the horizon / inhabitants."
+    )
+    tco_per_employee_eur: Money | None = Field(
+        default=None, description="TCO gross over the horizon / administration staff."
+    )
+    annual_it_budget_eur: Money | None = Field(
+        default=None,
+        description="The LSG's yearly IT budget, from its inventory "
+        "(municipality.annual_it_budget_eur), where recorded.",
+    )
+    it_budget_share_pct: Quantity | None = Field(
+        default=None,
+        description="Average yearly cost (TCO gross / horizon years) as a percentage of "
+        "annual_it_budget_eur; only where every LSG of the roll-up records its budget.",
+    )
 
 
 class Lot(BaseModel):

@@ -162,6 +162,18 @@ TOTAL_COLUMNS = (
 )
 
 
+# Per-head figures beside the totals (empty where the inventory lacks the number).
+HEAD = (
+    ("Population", "population"),
+    ("Employees", "employees"),
+    ("TCO per inhabitant (EUR)", "tco_per_inhabitant_eur"),
+    ("TCO per employee (EUR)", "tco_per_employee_eur"),
+    ("Annual IT budget (EUR)", "annual_it_budget_eur"),
+    ("Yearly cost / IT budget (%)", "it_budget_share_pct"),
+)
+HEAD_FORMATS = (NUMBER, NUMBER, MONEY, MONEY, MONEY, "0.0")
+
+
 def _totals_cells(ws: WriteOnlyWorksheet, t: Totals) -> list[WriteOnlyCell]:
     return [_cell(ws, getattr(t, f), MONEY) for _, f in TOTAL_COLUMNS]
 
@@ -186,7 +198,11 @@ def _summary(wb: Workbook, plan: Plan) -> None:
         ]
     )
     ws.append([])
-    ws.append(_header(ws, ["Level", "Name", "Gaps", *[h for h, _ in TOTAL_COLUMNS]]))
+    ws.append(
+        _header(
+            ws, ["Level", "Name", "Gaps", *[h for h, _ in TOTAL_COLUMNS], *[h for h, _ in HEAD]]
+        )
+    )
     order = [
         *views.rollups(plan, "programme"),
         *views.rollups(plan, "country"),
@@ -194,7 +210,16 @@ def _summary(wb: Workbook, plan: Plan) -> None:
     ]
     for r in order:
         ws.append(
-            [_cell(ws, r.level), _cell(ws, r.name), _cell(ws, r.gaps), *_totals_cells(ws, r.totals)]
+            [
+                _cell(ws, r.level),
+                _cell(ws, r.name),
+                _cell(ws, r.gaps),
+                *_totals_cells(ws, r.totals),
+                *[
+                    _cell(ws, getattr(r, f), fmt)
+                    for (_, f), fmt in zip(HEAD, HEAD_FORMATS, strict=True)
+                ],
+            ]
         )
     first_lsg_row = 6 + len(views.rollups(plan, "programme")) + len(views.rollups(plan, "country"))
     last_lsg_row = 5 + len(order)

@@ -28,15 +28,19 @@ from pydantic_core import ErrorDetails
 from lsg_infra.errors import InputError, Problem
 from lsg_infra.model.blueprint import (
     REQUIREMENT_KINDS,
+    AnyRequirement,
     Blueprint,
     BlueprintLibrary,
     Controls,
+    EquipmentRequirement,
     EServices,
     Kpis,
+    RemedyRule,
     SoftwareSupport,
     Tiers,
 )
 from lsg_infra.model.catalogue import Billing, Catalogue
+from lsg_infra.model.gap import GapKind
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.sources import yamlfile
 from lsg_infra.sources.catalogue import CATALOGUE, load_catalogue
@@ -212,6 +216,8 @@ def _check_references(
                             f"{did_you_mean(remedy.item, items)}",
                         )
                     )
+                elif (why := _lifetime_disagrees(req, remedy, catalogue)) is not None:
+                    problems.append(file.problem((*at, "remedy", j, "item"), why))
                 elif _counts_months(remedy.per_unit, remedy.fixed, catalogue, remedy.item):
                     problems.append(
                         file.problem(
@@ -256,6 +262,30 @@ def _check_references(
                     )
                 )
     return problems
+
+
+def _lifetime_disagrees(
+    req: AnyRequirement, remedy: RemedyRule, catalogue: Catalogue
+) -> str | None:
+    """A replacement's catalogue lifetime must be the age the requirement calls obsolete.
+
+    Otherwise the plan would replace equipment at one age and price its total cost of
+    ownership at another, silently.
+    """
+    if not isinstance(req, EquipmentRequirement) or req.max_age_years is None:
+        return None
+    if remedy.when is not None or (remedy.kinds and GapKind.OBSOLETE not in remedy.kinds):
+        return None
+    item = catalogue.item(remedy.item)
+    if item.billing is not Billing.ONE_OFF or remedy.per_unit <= 0:
+        return None
+    if item.lifetime_years == req.max_age_years:
+        return None
+    return (
+        f"requirement '{req.id}' calls a {req.unit} obsolete after {req.max_age_years} "
+        f"years, but catalogue item '{item.id}' that replaces it lasts "
+        f"{item.lifetime_years} (lifetime_years); expected the same number in both"
+    )
 
 
 def _counts_months(per_unit: Decimal, fixed: Decimal, catalogue: Catalogue, item: str) -> bool:

@@ -112,6 +112,15 @@ BAD_BLUEPRINTS = [
     ),
     pytest.param(
         BASE,
+        "    max_age_years: 10\n",
+        "    max_age_years: 12\n",
+        2,
+        "requirement 'switches' calls a switch obsolete after 12 years, but catalogue item "
+        "'switch-access' that replaces it lasts 10 (lifetime_years)",
+        id="lifetime-disagrees-with-obsolescence",
+    ),
+    pytest.param(
+        BASE,
         "remedy: [{item: offsite-backup-service, per_unit: 0, fixed: 1}]",
         "remedy: [{item: offsite-backup-service, per_unit: 0, fixed: 12}]",
         0,
