@@ -35,6 +35,7 @@ from lsg_infra.model.blueprint import (
     SoftwareCategoryRequirement,
     SoftwareSupport,
     SoftwareSupportRequirement,
+    WebsiteRequirement,
 )
 from lsg_infra.model.gap import Case, Family, Gap, GapCase, GapKind
 from lsg_infra.model.inventory import Asset, AssetKind, Inventory, Record, SiteRole
@@ -177,6 +178,8 @@ def _check(ctx: _Context, requirement: AnyRequirement) -> list[Gap]:
         return _eservice(ctx, requirement)
     if isinstance(requirement, ControlRequirement):
         return _control(ctx, requirement)
+    if isinstance(requirement, WebsiteRequirement):
+        return _website(ctx, requirement)
     return _capacity(ctx, requirement)
 
 
@@ -637,32 +640,120 @@ def _eservice(ctx: _Context, req: EServiceRequirement) -> list[Gap]:
     ]
 
 
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier (the month's last day when it has fewer days)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _control(ctx: _Context, req: ControlRequirement) -> list[Gap]:
     control = ctx.inventory.controls.get(req.control)
     name = ctx.blueprint.control_names.get(req.control, req.control)
     # `offsite-backup: true` is the other way inventories say `backup: {offsite: true}`.
     twin = ctx.inventory.controls.get(f"offsite-{req.control}")
     offsite = (control is not None and control.offsite) or (twin is not None and twin.in_place)
-    if control is not None and control.in_place and (not req.offsite or offsite):
+    oldest = _months_before(ctx.today, req.review_months) if req.review_months else None
+    current = oldest is None or (
+        control is not None and control.tested is not None and control.tested >= oldest
+    )
+    if control is not None and control.in_place and (not req.offsite or offsite) and current:
         return []
+    expected = f"{req.control} in place" + (" with an off-site copy" if req.offsite else "")
+    if req.review_months:
+        expected += f", reviewed within {req.review_months} months"
     if control is None:
         actual, reason = "not recorded", f"{name} ({req.control}) is not recorded as in place."
     elif not control.in_place:
         actual, reason = "not in place", f"{name} ({req.control}) is not in place."
-    else:
+    elif req.offsite and not offsite:
         actual = "in place, no off-site copy"
         reason = f"{name} ({req.control}) is in place but keeps no copy off site."
+    elif control.tested is None:
+        actual = "in place, no review date"
+        reason = (
+            f"{name} ({req.control}) is in place but no review date is recorded "
+            f"(controls.{req.control}.tested); it must be reviewed every "
+            f"{req.review_months} months."
+        )
+    else:
+        actual = f"last reviewed {control.tested.isoformat()}"
+        reason = (
+            f"{name} ({req.control}) was last reviewed on {control.tested.isoformat()}, "
+            f"more than {req.review_months} months ago."
+        )
     return [
         _gap(
             ctx,
             req,
             kind=GapKind.ABSENT_CONTROL,
-            expected=f"{req.control} in place" + (" with an off-site copy" if req.offsite else ""),
+            expected=expected,
             actual=actual,
             shortfall=1,
             unit="control",
             reason=reason,
             records=[control] if control is not None else [],
+        )
+    ]
+
+
+def _website(ctx: _Context, req: WebsiteRequirement) -> list[Gap]:
+    site = ctx.inventory.website
+    lacks: list[str] = []
+    expected: list[str] = []
+
+    def dated(label: str, day: dt.date | None, months: int | None, field: str) -> None:
+        if not months:
+            return
+        expected.append(f"{label} within {months} months")
+        if day is None:
+            lacks.append(f"no {label} is recorded (website.{field})")
+        elif day < _months_before(ctx.today, months):
+            lacks.append(
+                f"the last {label} was on {day.isoformat()}, more than {months} months ago"
+            )
+
+    dated(
+        "self-assessment",
+        site.self_assessment if site else None,
+        req.self_assessment_months,
+        "self_assessment",
+    )
+    dated(
+        "accessibility audit",
+        site.accessibility_audit if site else None,
+        req.accessibility_audit_months,
+        "accessibility_audit",
+    )
+    if req.accessibility_statement:
+        expected.append("an accessibility statement")
+        if site is None or not site.accessibility_statement:
+            lacks.append("no accessibility statement is published")
+    if req.publications:
+        expected.append("publishes " + ", ".join(req.publications))
+        have = set(site.publications) if site is not None else set()
+        missing = [p for p in req.publications if p not in have]
+        if missing:
+            lacks.append("the site does not publish " + ", ".join(missing))
+    if not lacks:
+        return []
+    return [
+        _gap(
+            ctx,
+            req,
+            kind=GapKind.ABSENT_CONTROL,
+            expected="; ".join(expected),
+            actual="; ".join(lacks),
+            shortfall=1,
+            unit="website",
+            reason=f"{req.title}: " + "; ".join(lacks) + ".",
+            records=[site] if site is not None else [],
         )
     ]
 

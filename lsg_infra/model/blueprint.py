@@ -282,6 +282,48 @@ class ControlRequirement(RequirementBase):
     kind: Literal["control"]
     control: Id
     offsite: bool = Field(default=False, description="For backup: an off-site copy is required.")
+    review_months: Annotated[int, Field(ge=1, le=120)] | None = Field(
+        default=None,
+        description="The control's `tested` date must be at most this many months old "
+        "(12 for a yearly check or review).",
+    )
+
+    @property
+    def family(self) -> Family:
+        return Family.CONTROLS
+
+
+class WebsiteRequirement(RequirementBase):
+    """The website was self-assessed, audited for accessibility, and publishes what it must."""
+
+    kind: Literal["website"]
+    self_assessment_months: Annotated[int, Field(ge=1, le=120)] | None = Field(
+        default=None, description="A self-assessment at most this many months old."
+    )
+    accessibility_audit_months: Annotated[int, Field(ge=1, le=120)] | None = Field(
+        default=None, description="An accessibility audit at most this many months old."
+    )
+    accessibility_statement: bool = Field(
+        default=False, description="An accessibility statement must be published."
+    )
+    publications: tuple[Id, ...] = Field(
+        default=(),
+        description="Publication ids the site must carry (inventory website.publications).",
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> WebsiteRequirement:
+        if not (
+            self.self_assessment_months
+            or self.accessibility_audit_months
+            or self.accessibility_statement
+            or self.publications
+        ):
+            raise ValueError(
+                "a website requirement needs self_assessment_months, "
+                "accessibility_audit_months, accessibility_statement or publications"
+            )
+        return self
 
     @property
     def family(self) -> Family:
@@ -321,6 +363,7 @@ Requirement = Annotated[
     | SoftwareSupportRequirement
     | EServiceRequirement
     | ControlRequirement
+    | WebsiteRequirement
     | CapacityRequirement,
     Field(discriminator="kind"),
 ]
@@ -331,6 +374,7 @@ REQUIREMENT_KINDS: dict[str, type[RequirementBase]] = {
     "software-support": SoftwareSupportRequirement,
     "eservice": EServiceRequirement,
     "control": ControlRequirement,
+    "website": WebsiteRequirement,
     "capacity": CapacityRequirement,
 }
 AnyRequirement = (
@@ -340,6 +384,7 @@ AnyRequirement = (
     | SoftwareSupportRequirement
     | EServiceRequirement
     | ControlRequirement
+    | WebsiteRequirement
     | CapacityRequirement
 )
 

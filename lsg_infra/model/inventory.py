@@ -312,6 +312,30 @@ class Control(Record):
     notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
+class Website(Record):
+    """What the LSG's website publishes and when it was last checked.
+
+    Serbia's decree on web presentations of bodies (Sl. glasnik RS 104/2018) asks
+    every body for an annual self-assessment of its website; accessibility is
+    audited against WCAG 2.1 AA / EN 301 549. Dates are of the last one done.
+    """
+
+    url: Annotated[str, StringConstraints(max_length=200)] | None = None
+    self_assessment: dt.date | None = Field(
+        default=None, description="Last self-assessment under the web presentation rules."
+    )
+    accessibility_audit: dt.date | None = Field(
+        default=None, description="Last accessibility audit (WCAG 2.1 AA / EN 301 549)."
+    )
+    accessibility_statement: bool = Field(
+        default=False, description="An accessibility statement is published on the site."
+    )
+    publications: list[Slug] = Field(
+        default_factory=list,
+        description="What the site publishes, e.g. information-booklet, budget, privacy-notice.",
+    )
+
+
 def _control_shorthand(value: Any) -> Any:
     # `firewall: true` is the common case; a mapping gives the details.
     if isinstance(value, dict):
@@ -339,7 +363,13 @@ class Inventory(Record):
         default_factory=list, description="eService ids from the eServices catalogue."
     )
     controls: Annotated[dict[Slug, Control], BeforeValidator(_control_shorthand)] = Field(
-        default_factory=dict
+        default_factory=dict,
+        description="Security, organisational and data-protection controls by id "
+        "(blueprints/controls.yaml), e.g. backup, security-act, dpo, records-of-processing, "
+        "dpia, data-breach-procedure, privacy-notice; `tested` is the last review.",
+    )
+    website: Website | None = Field(
+        default=None, description="The website's self-assessment, accessibility and publications."
     )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -207,6 +207,16 @@ def _check_references(
             if req.id in seen:
                 problems.append(file.problem((*at, "id"), f"duplicate requirement id '{req.id}'"))
             seen.add(req.id)
+            if not req.references:
+                # A requirement is only as strong as its source: a planner must be able to
+                # tell a legal duty from a programme norm before spending money on it.
+                problems.append(
+                    file.problem(
+                        (*at, "references"),
+                        f"requirement '{req.id}' has no references; expected the law (with its "
+                        "article), norm or programme baseline it comes from",
+                    )
+                )
             for j, remedy in enumerate(req.remedy):
                 if remedy.item not in catalogue:
                     problems.append(

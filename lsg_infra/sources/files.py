@@ -124,6 +124,8 @@ def _attach_sources(inventory: Inventory, doc: Document, shown: str) -> None:
     controls_line = lines.get(("controls",), 0)
     for key, control in inventory.controls.items():
         set_source(control, SourceRef(shown, lines.get(("controls", key), controls_line)))
+    if inventory.website is not None:
+        set_source(inventory.website, SourceRef(shown, lines.get(("website",), 0)))
 
 
 def check_references(

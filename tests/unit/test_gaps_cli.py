@@ -97,7 +97,7 @@ def test_blueprint_show_resolves_extends_and_overlay(
     code, out, err = lsg(args, monkeypatch, capsys)
     assert code == 0, err
     data = json.loads(out)
-    assert data["chain"] == ["base", "small", "medium", "large", "mk"]
+    assert data["chain"] == ["base", "small", "medium", "large", "mk-data-protection", "mk"]
     ids = [r["id"] for r in data["requirements"]]
     assert "servers" not in ids  # removed by medium
     assert "redundant-link" in ids and "eservice-uslugi" in ids

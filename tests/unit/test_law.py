@@ -1,0 +1,152 @@
+"""The blueprints cite the law in force: no superseded law in any reference, every
+requirement has a reference, every Serbian security measure is checked or explained,
+and the data-protection family applies in every country."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from lsg_infra.cli.main import main
+from lsg_infra.sources import yamlfile
+from lsg_infra.sources.blueprints import load_library
+
+ROOT = Path(__file__).resolve().parents[2]
+BLUEPRINTS = ROOT / "blueprints"
+REFERENCE = BLUEPRINTS / "reference"
+SAMPLES = ROOT / "inventory"
+COUNTRY_FILES = sorted((BLUEPRINTS / "requirements" / "countries").glob("*.yaml"))
+GAZETTE_COUNTRY = {"RS": "RS", "ME": "CG", "MK": "vesnik"}
+
+
+def laws() -> list[dict[str, str]]:
+    with (REFERENCE / "laws.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def superseded_on(day: dt.date) -> list[dict[str, str]]:
+    return [
+        law
+        for law in laws()
+        if law["superseded_from"] and dt.date.fromisoformat(law["superseded_from"]) <= day
+    ]
+
+
+def cites(reference: str, law: dict[str, str]) -> bool:
+    """Whether `reference` cites `law` by one of its gazette numbers (6/2016 or 6/16)."""
+    if law["country"] not in reference and GAZETTE_COUNTRY[law["country"]] not in reference:
+        return False
+    for number in law["numbers"].split():
+        issue, year = number.split("/")
+        pattern = rf"(?<![\d/]){issue}/(?:{year}|{year[2:]})(?!\d)"
+        if re.search(pattern, reference):
+            return True
+    return False
+
+
+def overlay_references() -> list[tuple[str, str, str]]:
+    """(file, requirement, reference) for every country overlay and controls.yaml."""
+    out = []
+    for path in COUNTRY_FILES:
+        for req in yamlfile.load(path).data["requirements"]:
+            out.extend((path.name, req["id"], ref) for ref in req.get("references", []))
+    for control in yamlfile.load(BLUEPRINTS / "controls.yaml").data["controls"]:
+        out.extend(("controls.yaml", control["id"], ref) for ref in control.get("references", []))
+    return out
+
+
+def test_the_law_table_is_complete_and_consistent() -> None:
+    rows = laws()
+    ids = [law["id"] for law in rows]
+    assert len(ids) == len(set(ids))
+    for law in rows:
+        assert law["country"] in GAZETTE_COUNTRY, law["id"]
+        assert law["source"] or law["notes"], f"{law['id']}: no source"
+        dt.date.fromisoformat(law["in_force_from"])
+        if law["superseded_by"]:
+            assert law["superseded_by"] in ids, law["id"]
+            assert dt.date.fromisoformat(law["superseded_from"]) > dt.date.fromisoformat(
+                law["in_force_from"]
+            )
+
+
+def test_the_superseded_check_finds_the_old_serbian_law() -> None:
+    # The check itself must be able to fail: the reference the RS overlay had before.
+    old = "Law on Information Security (Sl. glasnik RS 6/2016, 94/2017, 77/2019)"
+    law = next(x for x in laws() if x["id"] == "rs-information-security-2016")
+    assert cites(old, law)
+    assert not cites("Law on Information Security (Sl. glasnik RS 91/2025)", law)
+    assert not cites("Sl. glasnik RS 106/2016", law)
+
+
+def test_no_country_overlay_cites_a_superseded_law() -> None:
+    # The plan date is today: a law that the table says is replaced by now must not be cited.
+    stale = [
+        f"{file}: {req}: '{ref}' cites {law['id']} (superseded by {law['superseded_by']} "
+        f"from {law['superseded_from']})"
+        for file, req, ref in overlay_references()
+        for law in superseded_on(dt.date.today())
+        if cites(ref, law)
+    ]
+    assert stale == []
+
+
+def test_every_serbian_measure_is_checked_or_explained() -> None:
+    with (REFERENCE / "security_measures_rs.csv").open(encoding="utf-8") as f:
+        measures = [r["number"] for r in csv.DictReader(f) if r["country"] == "Serbia"]
+    with (REFERENCE / "security_measures_rs_map.csv").open(encoding="utf-8") as f:
+        mapping = {r["number"]: r for r in csv.DictReader(f)}
+    assert sorted(measures, key=int) == [str(n) for n in range(1, 29)]
+    assert sorted(mapping, key=int) == measures
+    library = load_library(BLUEPRINTS).library
+    assert library is not None
+    rs = {r.id for r in library.resolve("medium", "RS").requirements}
+    for number, row in mapping.items():
+        assert row["requirement"] in rs, f"measure {number}: {row['requirement']} not in RS"
+        assert row["checkable"] in ("yes", "no")
+        if row["checkable"] == "no":
+            assert len(row["why"]) > 40, f"measure {number}: say why it cannot be checked"
+
+
+@pytest.mark.parametrize("country", ["RS", "ME", "MK"])
+def test_data_protection_applies_in_every_country(country: str) -> None:
+    library = load_library(BLUEPRINTS).library
+    assert library is not None
+    resolved = library.resolve("small", country)  # type: ignore[arg-type]
+    ids = {r.id for r in resolved.requirements}
+    family = {
+        "dp-dpo",
+        "dp-records-of-processing",
+        "dp-impact-assessment",
+        "dp-breach-procedure",
+        "dp-privacy-notice",
+    }
+    assert family <= ids
+    for req in resolved.requirements:
+        if req.id in family:
+            assert req.remedy and req.references, req.id
+
+
+def test_a_requirement_without_a_reference_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "blueprints"
+    shutil.copytree(BLUEPRINTS, root, ignore=shutil.ignore_patterns("reference"))
+    base = root / "requirements" / "base.yaml"
+    text = base.read_text("utf-8")
+    gone = '    references: ["Programme baseline: municipal website on a supported CMS"]\n'
+    assert text.count(gone) == 1
+    base.write_text(text.replace(gone, ""), "utf-8")
+    monkeypatch.setattr(sys, "argv", ["lsg", "validate", str(SAMPLES), "--blueprints", str(root)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "requirement 'website' has no references" in err
+    assert re.search(r"base\.yaml:\d+: requirements\[\d+\]\.references:", err), err
