@@ -25,6 +25,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lsg_infra.textsafe import printable
+
 T = TypeVar("T")
 
 KIB = 1024
@@ -620,4 +622,17 @@ def parse_facts(sections: Mapping[str, Section], facts: Sequence[Fact[Any]] = FA
             continue
         if value is not None:
             values[_FIELD.get(fact.name, fact.name)] = value
-    return HostFacts.model_validate({**values, "problems": problems})
+    parsed = HostFacts.model_validate({**values, "problems": problems})
+    # A host can report anything: an escape sequence in its hostname or os-release
+    # would reach the terminal of whoever reads the facts. Stored escaped, once, here.
+    return HostFacts.model_validate(_escaped(parsed.model_dump()))
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value

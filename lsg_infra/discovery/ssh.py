@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +25,7 @@ from typing import Protocol
 
 import paramiko
 
+from lsg_infra import redact
 from lsg_infra.errors import (
     AuthenticationFailure,
     CommandTimeout,
@@ -29,7 +33,14 @@ from lsg_infra.errors import (
     ConnectTimeout,
     HostKeyMismatch,
     UnknownHostKey,
+    UsageError,
 )
+
+# paramiko's transport thread logs every failed handshake with a full traceback at
+# ERROR (a host sending a garbage banner printed pages of it). Each failure already
+# becomes a one-line result per host here, so its logger only speaks when asked to.
+if logging.getLogger("paramiko").level == logging.NOTSET:
+    logging.getLogger("paramiko").setLevel(logging.CRITICAL)
 
 PASSWORD_ENV = "LSG_SSH_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 DEFAULT_KNOWN_HOSTS = Path("~/.ssh/known_hosts")
@@ -45,6 +56,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        redact.register_secret(value)  # masked in every message, should it leak into one
 
     def reveal(self) -> str:
         return self._value
@@ -93,6 +105,17 @@ class SshOptions:
     # The clock the command deadline is measured with; tests give a fake one so that
     # no unit test races the wall clock.
     clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # NaN compares false with everything: a NaN timeout never expired, and a
+        # negative or infinite one is no bound either.
+        for name in ("connect_timeout", "command_timeout"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+                option = "--" + name.replace("_", "-")
+                raise UsageError(
+                    f"{option} {value!r}: expected a number of seconds, finite and above 0"
+                )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +234,19 @@ class ParamikoConnector:
                 f"{where} did not answer within {opts.connect_timeout:g} s"
             ) from None
         except (paramiko.SSHException, EOFError) as exc:
+            transport = client.get_transport()
+            got_banner = bool(transport is not None and transport.remote_version)
             client.close()
+            if not got_banner and (_silent(exc) or "No existing session" in str(exc)):
+                # it took the TCP connection but said nothing: a timeout, not "unreachable"
+                raise ConnectTimeout(
+                    f"{where} accepted the connection but sent no SSH banner within "
+                    f"{opts.connect_timeout:g} s"
+                ) from None
+            if not got_banner:
+                raise ConnectionFailure(
+                    f"{where}: does not speak SSH (no valid SSH banner)"
+                ) from None
             raise ConnectionFailure(f"{where}: SSH failed: {_first_line(exc)}") from None
         except OSError as exc:
             client.close()
@@ -230,6 +265,12 @@ class ParamikoConnector:
             return _run_on(client, script, self.options, f"{target.host}:{target.port}")
         finally:
             client.close()
+
+
+def _silent(exc: BaseException) -> bool:
+    """True when paramiko gave up waiting for the banner (a socket timeout inside)."""
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(cause, TimeoutError | socket.timeout)
 
 
 def _first_line(exc: BaseException) -> str:
