@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lsg_infra import bundled, extras
+from lsg_infra import bundled, extras, scaffold
 from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.gaps import Assessment
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
@@ -41,6 +41,21 @@ def default_blueprints() -> Path:
 def require_extra(extra: extras.Extra, command: str) -> None:
     """MissingExtra (exit 2) naming `pip install 'lsg-infra[extra]'` unless it is installed."""
     extras.require(extra, command)
+
+
+def init_repository(
+    target: Path,
+    lsg_id: str,
+    *,
+    employees: int,
+    population: int | None = None,
+    ci: scaffold.CiService = "github",
+) -> scaffold.Scaffold:
+    """Start LSG `lsg_id`'s own repository in `target` (inventory, schema, CI, README).
+
+    Never overwrites: files already there are listed in `kept`.
+    """
+    return scaffold.init(target, lsg_id, employees=employees, population=population, ci=ci)
 
 
 def export_blueprints(target: Path) -> bundled.Exported:

@@ -142,7 +142,17 @@ def schema_plan(
 
 def _register_subcommands() -> None:
     # Imported here so that each command group stays in its own module.
-    from lsg_infra.cli import blueprint, discover, gaps, inventory, netbox, plan, provision, sample
+    from lsg_infra.cli import (
+        blueprint,
+        discover,
+        gaps,
+        init,
+        inventory,
+        netbox,
+        plan,
+        provision,
+        sample,
+    )
 
     app.add_typer(inventory.app, name="inventory")
     app.add_typer(blueprint.app, name="blueprint")
@@ -152,6 +162,7 @@ def _register_subcommands() -> None:
     gaps.register(app)
     discover.register(app)
     provision.register(app, inventory.app)
+    init.register(app)
 
 
 _register_subcommands()
