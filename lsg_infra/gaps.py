@@ -408,7 +408,7 @@ def _replaced_case(
         case=Case.REPLACED,
         units=Decimal(units),
         assets=named,
-        note=f"{replaced} {_plural(replaced, req.unit)} replaced{extra}: migrated and retired.",
+        note=f"{replaced} {_plural(replaced, req.unit)} replaced{extra}.",
     )
 
 

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lsg_infra.costing import LsgInfo, build_plan, urgency
 from lsg_infra.errors import CostingError
+from lsg_infra.gaps import analyse
+from lsg_infra.model.blueprint import BlueprintLibrary
+from lsg_infra.model.catalogue import Billing, Catalogue
 from lsg_infra.model.gap import Family, Gap, GapKind, Remedy, Severity
+from lsg_infra.model.inventory import Inventory
+from lsg_infra.sample import generate_inventories
+from lsg_infra.sources.blueprints import load_library
 from lsg_infra.sources.catalogue import load_catalogue, load_rates
 
 DATA = Path(__file__).parent.parent / "data" / "costing"
@@ -275,3 +284,152 @@ def test_obsolete_devices_are_not_also_upgraded(catalogue, rates):
     assert quantity == {"ws": D(3), "os": D(2), "os2": D(4)}
     # The gap itself is still reported in full.
     assert {g.requirement: g.shortfall for g in plan.gaps}["os"] == D(5)
+
+
+# ------------------------------------------------------------------ properties
+# For any synthetic LSG (lsg_infra.sample, the generator behind `lsg sample generate`),
+# planned with the bundled blueprints and catalogue: a recurring line never costs more
+# a year than its units for twelve months, and never buys more than the LSG could use.
+
+
+@functools.cache
+def _bundled() -> tuple[BlueprintLibrary, Catalogue]:
+    loaded = load_library(ROOT / "blueprints")
+    assert loaded.library is not None and loaded.catalogue is not None, loaded.problems
+    return loaded.library, loaded.catalogue
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), index=st.integers(0, 250), assets=st.integers(5, 60))
+def test_recurring_lines_are_yearly_and_bounded_by_what_the_lsg_can_use(rates, seed, index, assets):
+    library, catalogue = _bundled()
+    docs = list(generate_inventories(index + 1, assets, seed))
+    inv = Inventory.model_validate(docs[index][1])
+    m = inv.municipality
+    bp = library.for_inventory(m.tier, m.population, m.country)
+    gaps = analyse(inv, bp, TODAY)
+    info = LsgInfo(inv.id, m.name, m.country, m.district, m.population, m.employees)
+    plan = build_plan(gaps, {inv.id: info}, catalogue, rates, today=TODAY, years=[2027])
+    sites = len(inv.sites)
+    devices = sum(a.count for a in inv.assets)
+    for ln in plan.lines:
+        item = catalogue.item(ln.item)
+        if ln.billing is not Billing.ONE_OFF:
+            # The x12 of a monthly price happens once: a subscription costs at most
+            # twelve months of its price a year.
+            assert ln.net_eur <= ln.quantity * ln.unit_price_eur * 12, ln.computation
+            assert ln.net_eur == ln.quantity * ln.unit_price_eur * ln.periods
+        if ln.billing is Billing.MONTHLY:
+            # Links and hosted services: at most one per site.
+            assert ln.quantity <= sites, ln.computation
+        elif item.unit != "day":
+            # Devices, licences, people: never more than staff or devices recorded.
+            assert ln.quantity <= max(m.employees, devices, sites) + 4, ln.computation
+
+
+def _small_lsg(assets: list[dict], employees: int = 28) -> Inventory:
+    return Inventory.model_validate(
+        {
+            "municipality": {
+                "id": "rs-mala",
+                "name": "Mala",
+                "country": "RS",
+                "population": 5000,
+                "employees": employees,
+            },
+            "sites": [
+                {"id": "hall", "name": "Hall", "roles": ["headquarters"], "server_room": True}
+            ],
+            "assets": assets,
+        }
+    )
+
+
+def _plan_lines(inv: Inventory, rates, requirement: str) -> dict[str, D]:
+    library, catalogue = _bundled()
+    m = inv.municipality
+    gaps = analyse(inv, library.for_inventory(m.tier, m.population, m.country), TODAY)
+    info = LsgInfo(inv.id, m.name, m.country, None, m.population, m.employees)
+    plan = build_plan(gaps, {inv.id: info}, catalogue, rates, today=TODAY, years=[2027])
+    return {ln.item: ln.quantity for ln in plan.lines if ln.requirement == requirement}
+
+
+def test_windows_10_upgrades_free_on_capable_hardware_and_replaces_the_rest(rates):
+    win10 = {"name": "Windows", "version": "10"}
+    inv = _small_lsg(
+        [
+            # bought 2022: runs Windows 11, upgraded for free (no line)
+            {"kind": "workstation", "site": "hall", "count": 20, "purchased": 2022, "os": win10},
+            # purchase year unknown: taken as unable to run Windows 11, replaced by a PC
+            {"kind": "workstation", "site": "hall", "count": 5, "os": win10},
+            # Windows 8.1 has no free upgrade: a licence
+            {
+                "kind": "workstation",
+                "site": "hall",
+                "count": 3,
+                "purchased": 2023,
+                "os": {"name": "Windows", "version": "8.1"},
+            },
+        ]
+    )
+    assert _plan_lines(inv, rates, "os-workstations-supported") == {
+        "workstation": D(5),
+        "desktop-os-upgrade": D(3),
+    }
+
+
+def test_free_server_os_gets_upgrade_days_and_windows_server_gets_licence_and_cals(rates):
+    inv = _small_lsg(
+        [
+            {
+                "id": "srv",
+                "kind": "server",
+                "site": "hall",
+                "purchased": 2024,
+                "ram_gb": 64,
+                "os": {"name": "Windows Server", "version": "2012 R2"},
+            },
+            {
+                "id": "vm",
+                "kind": "virtual-machine",
+                "site": "hall",
+                "host": "srv",
+                "os": {"name": "Debian", "version": "11"},
+            },
+        ]
+    )
+    assert _plan_lines(inv, rates, "os-servers-supported") == {
+        "software-upgrade-service": D(4),  # 2 servers x 2 expert days
+        "server-os-licence": D(1),  # Windows Server only, never Debian
+        "windows-server-cal": D(28),  # one per employee
+    }
+
+
+def test_old_ups_gets_a_battery_set_and_a_missing_one_a_ups(rates):
+    old = [{"kind": "ups", "site": "hall", "purchased": 2015}]
+    assert _plan_lines(_small_lsg(old), rates, "ups") == {"ups-battery-set": D(1)}
+    assert _plan_lines(_small_lsg([]), rates, "ups") == {"ups-server-room": D(1)}
+
+
+def test_items_bought_once_per_lsg_are_not_bought_twice(catalogue, rates):
+    cal = catalogue.model_copy(
+        update={
+            "items": (
+                *catalogue.items,
+                catalogue.item("av-licence").model_copy(update={"id": "cal", "once_per_lsg": True}),
+            )
+        }
+    )
+    cal = type(catalogue).model_validate(cal.model_dump())
+    twice = [
+        gap("rs-a", f"req-{i}", GapKind.UNSUPPORTED, Severity.HIGH, 1, *remedies)
+        for i, remedies in enumerate(
+            [
+                (Remedy(item="cal", per_unit=D(0), per_employee=D(1)),),
+                (Remedy(item="cal", per_unit=D(0), per_employee=D(1)),),
+            ]
+        )
+    ]
+    info = LsgInfo("rs-a", "A", "RS", None, 1000, 40)
+    plan = build_plan(twice, {"rs-a": info}, cal, rates, today=TODAY, years=[2027])
+    assert [(ln.requirement, ln.quantity) for ln in plan.lines] == [("req-0", D(40))]
