@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the "municipal server" image: Debian 12 (bookworm) with systemd as
+# Build the "municipal server" image: Debian 13 (trixie) with systemd as
 # PID 1, OpenSSH, Python 3 and sudo — the kind of host the Ansible playbooks
 # provision. No image registry is reachable here, so the root file system is
 # made with debootstrap and imported into podman.
@@ -15,7 +15,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 IMAGE_NAME="localhost/lsg-infra-host"
-SUITE="bookworm"
+# Debian 13 is the platform the roles support (Debian 12's regular security
+# support ended on 2026-06-10: blueprints/software_support.yaml).
+SUITE="${LSG_CI_HOST_SUITE:-trixie}"
 # What a managed host needs before Ansible runs: systemd (services), openssh
 # (Ansible's transport), python3 + python3-apt (Ansible modules, apt module),
 # sudo (become as admin), dbus (systemctl talks to systemd over it), iproute2

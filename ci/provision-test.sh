@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test an LSG's provisioning on throw-away container hosts: one Debian 12
+# Test an LSG's provisioning on throw-away container hosts: one Debian 13
 # systemd host (ci/hosts.sh) per managed server of the LSG, reached through
 # an ssh_config that maps "<lsg-id>/<asset-id>" to 127.0.0.1:PORT. The real
 # servers are never contacted.

@@ -100,19 +100,32 @@ def inventory_ansible(
 def preflight(
     lsg: LsgArg,
     inventory: InventoryOpt = None,
+    blueprints: BlueprintsOpt = None,
     known_hosts: KnownHostsOpt = None,
     identity: IdentityOpt = None,
     ssh_config: SshConfigOpt = None,
     connect_timeout: Annotated[float, typer.Option(help="Seconds to wait for a host.")] = 10.0,
+    playbooks: Annotated[
+        Path | None, typer.Option("--playbooks", help="Ansible project (default: bundled).")
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Check each server before a run: reachable, sudo, OS version, disk, clock."""
+    """Check each server before a run: reachable, sudo, OS release, disk, clock."""
     api.require_extra("provision", "lsg preflight")
     from lsg_infra.discovery import targets
     from lsg_infra.discovery.ssh import DEFAULT_KNOWN_HOSTS, ParamikoConnector, Secret, SshOptions
+    from lsg_infra.provision import platforms
+    from lsg_infra.provision.preflight import OsPolicy
     from lsg_infra.provision.preflight import preflight as run_preflight
+    from lsg_infra.provision.runner import PLAYBOOKS
+    from lsg_infra.sources.blueprints import require_library
 
     inv = _one(lsg, inventory)
+    # The releases preflight accepts: the roles' platforms, with the end-of-support
+    # dates the gap analysis uses (one source of truth).
+    software = require_library(required_root(blueprints)).software
+    roles = platforms.read_role_platforms((playbooks or PLAYBOOKS).resolve())
+    policy = OsPolicy(tuple(platforms.resolve(roles, software)), software)
     config = targets.load_ssh_config(ssh_config) if ssh_config else None
     hosts = targets.discovery_targets([inv], ssh_config=config)
     if not hosts:
@@ -125,7 +138,9 @@ def preflight(
         password=Secret.from_env(),
     )
     with output.progress_bar("Preflight", len(hosts), min_total=1) as advance:
-        results = run_preflight(hosts, ParamikoConnector(options), progress=lambda r: advance())
+        results = run_preflight(
+            hosts, ParamikoConnector(options), policy, progress=lambda r: advance()
+        )
     if fmt is Format.json:
         output.print_json(
             [

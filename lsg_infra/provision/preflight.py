@@ -1,12 +1,15 @@
 """Preflight: before a run, check each host over SSH (paramiko) can take the playbooks.
 
-Checks: reachable with the host key verified, sudo without a password, a supported
-OS version, enough free disk on /, and a clock that agrees with this machine's.
-One result per host; a host that fails a check never stops the others.
+Checks: reachable with the host key verified, sudo without a password, an OS release
+the roles support and that still has security support (platforms.py: the roles'
+meta platforms resolved through blueprints/software_support.yaml), enough free disk
+on /, and a clock that agrees with this machine's. One result per host; a host that
+fails a check never stops the others.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -14,8 +17,9 @@ from dataclasses import dataclass, field
 
 from lsg_infra.discovery.ssh import Connector, Target
 from lsg_infra.errors import LsgError
+from lsg_infra.model.blueprint import SoftwareSupport
+from lsg_infra.provision.platforms import Platform, os_verdict
 
-SUPPORTED_OS = {("debian", "12")}
 GIB = 1024**3
 MIN_FREE_BYTES = 4 * GIB
 MAX_CLOCK_SKEW_S = 60
@@ -47,26 +51,24 @@ class PreflightResult:
         return self.error is None and all(c.ok for c in self.checks)
 
 
-def parse(output: str, now: float) -> list[Check]:
-    """The checks from the script's output (pure; `now` is this machine's clock)."""
+@dataclass(frozen=True, slots=True)
+class OsPolicy:
+    """The releases the roles support and the end-of-support data they come from."""
+
+    platforms: tuple[Platform, ...]
+    software: SoftwareSupport
+
+
+def parse(output: str, now: float, policy: OsPolicy) -> list[Check]:
+    """The checks from the script's output (pure; `now` is this machine's clock, epoch s)."""
     facts = dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
     checks = [Check("reachable", True, "SSH login with a verified host key")]
     sudo = facts.get("sudo") == "yes"
     checks.append(Check("sudo", sudo, "passwordless" if sudo else "sudo asks for a password"))
     os_id, _, version = facts.get("os", "? ?").partition(" ")
-    supported = (os_id, version) in SUPPORTED_OS
-    checks.append(
-        Check(
-            "os",
-            supported,
-            f"{os_id} {version}"
-            + (
-                ""
-                if supported
-                else f"; expected one of {', '.join(' '.join(o) for o in sorted(SUPPORTED_OS))}"
-            ),
-        )
-    )
+    today = dt.datetime.fromtimestamp(now, dt.UTC).date()
+    supported, detail = os_verdict(os_id, version, policy.platforms, policy.software, today)
+    checks.append(Check("os", supported, detail))
     try:
         free = int(facts.get("disk_free", ""))
     except ValueError:
@@ -95,17 +97,20 @@ def parse(output: str, now: float) -> list[Check]:
     return checks
 
 
-def preflight_host(target: Target, connector: Connector) -> PreflightResult:
+def preflight_host(
+    target: Target, connector: Connector, policy: OsPolicy, clock: Callable[[], float] = time.time
+) -> PreflightResult:
     try:
         output = connector.run(target, SCRIPT)
     except LsgError as exc:
         return PreflightResult(target, [Check("reachable", False, str(exc))], error=str(exc))
-    return PreflightResult(target, parse(output.stdout, time.time()))
+    return PreflightResult(target, parse(output.stdout, clock(), policy))
 
 
 def preflight(
     targets: Sequence[Target],
     connector: Connector,
+    policy: OsPolicy,
     *,
     workers: int = 10,
     progress: Callable[[PreflightResult], None] | None = None,
@@ -113,7 +118,9 @@ def preflight(
     """One result per target, in the order given; `progress` is called as each finishes."""
     results: list[PreflightResult | None] = [None] * len(targets)
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets) or 1))) as pool:
-        futures = {pool.submit(preflight_host, t, connector): i for i, t in enumerate(targets)}
+        futures = {
+            pool.submit(preflight_host, t, connector, policy): i for i, t in enumerate(targets)
+        }
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             if progress is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from lsg_infra import bundled
 from lsg_infra.errors import ProvisioningError
+from lsg_infra.provision.scrub import scrub_artifacts
 
 HOST_EVENTS = {
     "runner_on_ok": "ok",
@@ -119,9 +120,21 @@ def run_playbook(
         "ANSIBLE_HOST_KEY_CHECKING": "True",
         **(envvars or {}),
     }
+    # --diff shows what a dry run would change in files; the roles mark every task
+    # that templates or sets a secret `diff: false` / `no_log: true`, and the
+    # artifacts are scrubbed after the run (scrub.py) as a safety net.
     cmdline = "--check --diff" if check else None
+    full_env = {**os.environ, **env}
+    artifact_dir = run_dir / "artifacts" / ident
+    scrubbed_early = False
 
     def on_event(event: dict[str, Any]) -> bool:
+        nonlocal scrubbed_early
+        if not scrubbed_early:
+            # ansible-runner has written the environment to artifacts/<ident>/command
+            # by the first event: do not leave it there for the length of the run.
+            scrubbed_early = True
+            scrub_artifacts(artifact_dir, {})
         outcome = HOST_EVENTS.get(event.get("event", ""))
         if outcome and progress is not None:
             data = event.get("event_data", {})
@@ -130,25 +143,29 @@ def run_playbook(
             progress(str(data.get("host", "?")), str(data.get("task", "")), outcome)
         return True
 
-    runner = ansible_runner.run(
-        private_data_dir=str(run_dir),
-        project_dir=str(playbooks),
-        playbook=playbook,
-        inventory=inventory,
-        ident=ident,
-        limit=limit,
-        tags=",".join(tags) if tags else None,
-        forks=forks or max(5, min(50, len(hosts))),
-        cmdline=cmdline,
-        envvars=env,
-        extravars=extravars or None,
-        # one fact cache for every run of this LSG, so a re-run skips re-gathering
-        fact_cache=str(run_dir / "facts"),
-        event_handler=on_event,
-        quiet=True,
-        suppress_env_files=True,  # nothing secret may land in env/ on disk
-        rotate_artifacts=20,
-    )
+    try:
+        runner = ansible_runner.run(
+            private_data_dir=str(run_dir),
+            project_dir=str(playbooks),
+            playbook=playbook,
+            inventory=inventory,
+            ident=ident,
+            limit=limit,
+            tags=",".join(tags) if tags else None,
+            forks=forks or max(5, min(50, len(hosts))),
+            cmdline=cmdline,
+            envvars=env,
+            extravars=extravars or None,
+            # one fact cache for every run of this LSG, so a re-run skips re-gathering
+            fact_cache=str(run_dir / "facts"),
+            event_handler=on_event,
+            quiet=True,
+            suppress_env_files=True,  # nothing secret may land in env/ on disk
+            rotate_artifacts=20,
+        )
+    finally:
+        if artifact_dir.is_dir():
+            scrub_artifacts(artifact_dir, full_env)
     artifacts = Path(runner.config.artifact_dir)
     if runner.status not in ("successful", "failed"):
         raise ProvisioningError(

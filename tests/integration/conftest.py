@@ -1,6 +1,6 @@
 """Fixtures for tests against real systems in containers (see ci/README.md).
 
-- ``container_hosts``: a session-wide ``HostGroup`` of 2 Debian 12 systemd hosts with
+- ``container_hosts``: a session-wide ``HostGroup`` of 2 Debian 13 systemd hosts with
   sshd on 127.0.0.1 ports (``LSG_CI_HOSTS`` changes the number).
 - ``container_host_factory``: ``start(count=2, name=None) -> HostGroup`` for tests
   that need their own group (e.g. 20 hosts); every group is removed at session end.

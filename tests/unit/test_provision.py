@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from lsg_infra.errors import InputError
+from lsg_infra.provision import platforms
 from lsg_infra.provision.inventory import Connection, ansible_inventory
-from lsg_infra.provision.preflight import parse
-from lsg_infra.provision.runner import recap
+from lsg_infra.provision.preflight import OsPolicy, parse
+from lsg_infra.provision.runner import PLAYBOOKS, recap
+from lsg_infra.sources.blueprints import require_library
 from lsg_infra.sources.files import load_inventory_file
 
 DATA = Path(__file__).parents[1] / "data" / "provision"
+BLUEPRINTS = Path(__file__).parents[2] / "blueprints"
+# 2026-11-30 (UTC) and 2026-06-09: after and before Debian 12's end of support.
+LATE_2026 = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC).timestamp()
+EARLY_2026 = dt.datetime(2026, 6, 9, 12, tzinfo=dt.UTC).timestamp()
+
+
+@pytest.fixture(scope="module")
+def policy() -> OsPolicy:
+    software = require_library(BLUEPRINTS).software
+    roles = platforms.read_role_platforms(PLAYBOOKS)
+    return OsPolicy(tuple(platforms.resolve(roles, software)), software)
 
 
 def load_testopolje():
@@ -63,16 +83,63 @@ def test_connection_overrides_for_tests_and_strict_host_keys():
     assert data["vars"]["ansible_ssh_private_key_file"] == "/k/id"
 
 
-def test_preflight_parse_good_and_bad():
-    good = "sudo=yes\nos=debian 12\ndisk_free=21474836480\nntp=yes\nepoch=1000\n"
-    assert all(c.ok for c in parse(good, now=1010))
-    bad = "sudo=no\nos=debian 10\ndisk_free=1073741824\nntp=no\nepoch=1000\n"
-    checks = {c.name: c for c in parse(bad, now=2000)}
+def test_preflight_parse_good_and_bad(policy: OsPolicy):
+    now = int(LATE_2026)
+    good = f"sudo=yes\nos=debian 13\ndisk_free=21474836480\nntp=yes\nepoch={now - 10}\n"
+    assert all(c.ok for c in parse(good, now, policy))
+    bad = f"sudo=no\nos=debian 10\ndisk_free=1073741824\nntp=no\nepoch={now - 1000}\n"
+    checks = {c.name: c for c in parse(bad, now, policy)}
     assert [n for n, c in checks.items() if not c.ok] == ["sudo", "os", "disk", "time"]
     assert "debian 10" in checks["os"].detail
     assert "1.0 GiB free" in checks["disk"].detail
-    garbage = {c.name: c.ok for c in parse("\x00\xff binary junk", now=0)}
+    garbage = {c.name: c.ok for c in parse("\x00\xff binary junk", 0, policy)}
     assert garbage == {"reachable": True, "sudo": False, "os": False, "disk": False, "time": False}
+
+
+def test_preflight_refuses_debian_12_after_its_end_of_support_and_says_how_to_upgrade(
+    policy: OsPolicy,
+):
+    line = "os=debian 12\n"
+    [os_check] = [c for c in parse(line, LATE_2026, policy) if c.name == "os"]
+    assert not os_check.ok
+    assert "security support ended on 2026-06-10" in os_check.detail
+    assert "Debian 13 (trixie)" in os_check.detail
+    assert "apt full-upgrade" in os_check.detail
+    [os_check] = [c for c in parse("os=debian 13\n", LATE_2026, policy) if c.name == "os"]
+    assert os_check.ok and "until 2028-08-09" in os_check.detail
+
+
+def test_preflight_accepts_what_the_support_data_and_the_roles_agree_on(policy: OsPolicy):
+    # One source of truth: every release the roles name resolves through
+    # blueprints/software_support.yaml, and preflight accepts exactly the ones
+    # whose security support has not ended, so `lsg provision` never builds a
+    # server that `lsg gaps` then reports as unsupported.
+    software = policy.software
+    for role, named in platforms.read_role_platforms(PLAYBOOKS).items():
+        assert named == {"Debian": ("trixie",)}, role
+    today = dt.datetime.fromtimestamp(LATE_2026, dt.UTC).date()
+    accepted = {(p.os_id, p.version) for p in policy.platforms if p.supported_on(today)}
+    assert accepted == {("debian", "13")}
+    for os_id, version in accepted:
+        known, end = software.end_of_support("Debian", version)
+        assert known and (end is None or end > today)
+        assert platforms.os_verdict(os_id, version, policy.platforms, software, today)[0]
+    # The gap analysis' view of a release the roles dropped: ended.
+    assert software.end_of_support("Debian", "12") == (True, dt.date(2026, 6, 10))
+
+
+def test_roles_naming_a_release_the_support_data_lacks_is_an_error(policy: OsPolicy):
+    with pytest.raises(InputError, match="Debian forky, which has no entry"):
+        platforms.resolve({"base": {"Debian": ["trixie", "forky"]}}, policy.software)
+    # a role that still lists bookworm does not make bookworm accepted: every role must
+    both = platforms.resolve(
+        {"base": {"Debian": ["bookworm", "trixie"]}, "web": {"Debian": ["trixie"]}},
+        policy.software,
+    )
+    assert [p.label for p in both] == ["Debian 13 (trixie)"]
+    before = dt.datetime.fromtimestamp(EARLY_2026, dt.UTC).date()
+    bookworm = platforms.resolve({"base": {"Debian": ["bookworm"]}}, policy.software)
+    assert platforms.os_verdict("debian", "12", bookworm, policy.software, before)[0]
 
 
 def test_recap_lists_every_host_even_untouched():
@@ -107,3 +174,144 @@ def test_bad_extra_vars_file_is_one_line_with_file_and_line(
     assert done.returncode == 2, done.stderr
     assert expected in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_redact_replaces_every_secret_and_its_json_form():
+    from lsg_infra.provision.scrub import redact, secret_values, stored_environment
+
+    env = {
+        "LSG_SSH_PASSWORD": 'pa"ss\\word-1',
+        "NETBOX_TOKEN": "0123456789abcdef",
+        "LSG_SECRETS_DIR": "/home/ict/secrets",  # a path to secrets, not a secret
+        "LSG_WP_SALT_SEED": "short",  # too short to be told from ordinary words: kept
+        "PATH": "/usr/bin",
+        "ANSIBLE_BECOME_PASS": "become-secret",
+    }
+    secrets = secret_values(env)
+    assert secrets == ["0123456789abcdef", "become-secret", 'pa"ss\\word-1']  # longest first
+    text = json.dumps({"a": env["LSG_SSH_PASSWORD"], "b": "token 0123456789abcdef"})
+    clean = redact(text, secrets)
+    assert "word-1" not in clean and "0123456789abcdef" not in clean
+    assert clean.count("<redacted>") == 2
+    stored = stored_environment(env)
+    assert stored["PATH"] == "/usr/bin"
+    assert stored["ANSIBLE_BECOME_PASS"] == "<not stored>"
+    assert stored["NETBOX_TOKEN"] == "<not stored>"
+    assert set(stored) == set(env)
+
+
+def test_provision_artifacts_hold_no_secret_of_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # A real ansible-runner run (local connection, no host): ansible-runner writes
+    # the whole environment to artifacts/<ident>/command, and a task that prints
+    # a secret puts it in stdout and the job events. None of it may stay on disk.
+    from lsg_infra.provision.runner import run_playbook
+
+    secrets = {
+        "LSG_SSH_PASSWORD": "ssh-Pa55word-from-env",
+        "NETBOX_TOKEN": "nbt0123456789abcdef0123456789abcdef0123",
+        "LSG_WP_DB_PASSWORD": "wp-db-secret-value-42",
+    }
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "ansible.cfg").write_text("[defaults]\n")
+    (project / "leak.yml").write_text(
+        "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        "    - ansible.builtin.debug:\n"
+        "        msg: \"{{ lookup('ansible.builtin.env', 'LSG_WP_DB_PASSWORD') }}\"\n"
+    )
+    inventory = {
+        "all": {
+            "hosts": {
+                "here": {
+                    "ansible_connection": "local",
+                    "ansible_python_interpreter": sys.executable,
+                }
+            }
+        }
+    }
+    result = run_playbook(
+        inventory, run_dir=tmp_path / "runs", playbooks=project, playbook="leak.yml"
+    )
+    assert result.succeeded, result
+    command = json.loads((result.artifacts / "command").read_text())
+    assert command["env"]["NETBOX_TOKEN"] == "<not stored>"
+    stdout = (result.artifacts / "stdout").read_text()
+    assert "<redacted>" in stdout  # the task's output was there, and was scrubbed
+    files = [p for p in (tmp_path / "runs").rglob("*") if p.is_file()]
+    assert len(files) > 3
+    for path in files:
+        data = path.read_bytes()
+        for name, value in secrets.items():
+            assert value.encode() not in data, f"{name} in {path}"
+
+
+SECRET_VAR = re.compile(r"\b(\w*(?:password|salt_seed|secret|token)\w*)\b", re.I)
+PASSWORD_LOOKUP = re.compile(r"lookup\('ansible\.builtin\.(?:password|env)'")
+
+
+def _role_tasks() -> Iterator[tuple[str, dict[str, Any]]]:
+    for path in sorted(PLAYBOOKS.glob("roles/*/tasks/*.yml")):
+        for task in yaml.safe_load(path.read_text()) or []:
+            for inner in task.get("block", [task]):
+                yield f"{path.relative_to(PLAYBOOKS)}: {inner.get('name')}", inner
+
+
+def _secret_variables() -> set[str]:
+    """Variables whose value is a secret: named so, or read from a password lookup."""
+    names: set[str] = set()
+    for path in PLAYBOOKS.glob("roles/*/defaults/main.yml"):
+        for name, value in (yaml.safe_load(path.read_text()) or {}).items():
+            is_path = name.endswith(("_dir", "_file", "_path"))
+            if not is_path and (SECRET_VAR.fullmatch(name) or PASSWORD_LOOKUP.search(str(value))):
+                names.add(name)
+    return names
+
+
+def test_every_task_that_templates_or_sets_a_secret_keeps_it_out_of_output_and_diffs():
+    # `lsg provision --check` runs with --diff: a task that writes a secret into a
+    # file must have diff: false and no_log: true, or the secret lands in the
+    # console and in runs/<lsg>/artifacts.
+    secrets = _secret_variables()
+    assert {"website_db_password", "website_salt_seed", "backup_password"} <= secrets
+    careless = []
+    for where, task in _role_tasks():
+        args = json.dumps({k: v for k, v in task.items() if k not in ("name", "when")})
+        used = {s for s in secrets if s in args} or PASSWORD_LOOKUP.search(args)
+        module = next((k for k in task if k.endswith((".template", ".copy"))), None)
+        if module is not None and module.endswith(".template"):
+            src = task[module]["src"]
+            if "{{" not in src:
+                role = where.split("/")[1]
+                text = (PLAYBOOKS / "roles" / role / "templates" / src).read_text()
+                used = used or {s for s in secrets if s in text}
+        if not used:
+            continue
+        if task.get("no_log") is not True:
+            careless.append(f"{where}: no no_log: true")
+        if module is not None and task.get("diff") is not False:
+            careless.append(f"{where}: writes a file with a secret without diff: false")
+    assert careless == []
+
+
+def test_collection_requirements_are_pinned_to_what_the_roles_are_tested_with():
+    import ansible_collections
+
+    pinned = {
+        c["name"]: c["version"]
+        for c in yaml.safe_load((PLAYBOOKS / "collections" / "requirements.yml").read_text())[
+            "collections"
+        ]
+    }
+    used = set()
+    for path in PLAYBOOKS.rglob("*.yml"):
+        used |= set(re.findall(r"\b((?:community|ansible)\.[a-z_]+)\.[a-z_]+\b", path.read_text()))
+    used.discard("ansible.builtin")
+    assert used <= set(pinned), used - set(pinned)
+    root = Path(next(iter(ansible_collections.__path__)))
+    for name, version in pinned.items():
+        manifest = root / name.replace(".", "/") / "MANIFEST.json"
+        assert json.loads(manifest.read_text())["collection_info"]["version"] == version, name
