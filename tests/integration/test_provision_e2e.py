@@ -528,42 +528,72 @@ def _missing_tool(what: str) -> None:
 
 
 def _ssh_audit(port: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """ssh-audit against 127.0.0.1:port, waiting out sshd's per-source penalties.
+
+    OpenSSH 10 penalises an address that opens connections without logging in
+    (PerSourcePenalties), which is what an audit does; every connection of the
+    tests comes from the same container gateway, so a refused audit waits.
+    """
     tool = BIN / "ssh-audit"
     if not tool.exists():
         _missing_tool("ssh-audit (dev extra)")
-    return subprocess.run(
-        [str(tool), *args, "-p", str(port), LOOPBACK],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    deadline = time.monotonic() + 300
+    while True:
+        done = subprocess.run(
+            [str(tool), *args, "-p", str(port), LOOPBACK],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        throttled = "did not receive banner" in done.stdout + done.stderr
+        if not throttled or time.monotonic() > deadline:
+            return done
+        time.sleep(15)
+
+
+def _wait_for_ssh(host: ContainerHost, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            host.run("true", timeout=20)
+            return
+        except (OSError, paramiko.SSHException):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(10)
 
 
 def test_ssh_audit_finds_no_failure_and_root_cannot_log_in(provisioned: Provisioned) -> None:
+    sections = ("kex", "key", "enc", "mac")
     for name, host in provisioned.hosts.items():
         done = _ssh_audit(host.port, "-j")
-        report = json.loads(done.stdout)
+        report = json.loads(done.stdout.splitlines()[0])
         failures = [
             (section, algorithm.get("algorithm"), algorithm["notes"]["fail"])
-            for section in ("kex", "key", "enc", "mac")
+            for section in sections
             for algorithm in report.get(section, [])
             if algorithm.get("notes", {}).get("fail")
         ]
+        assert report.get("kex"), done.stdout[-2000:]
         assert failures == [], (name, failures)
         warnings = [
-            (section, algorithm.get("algorithm"))
-            for section in ("kex", "key", "enc", "mac")
+            f"{section} {algorithm.get('algorithm')}"
+            for section in sections
             for algorithm in report.get(section, [])
             if algorithm.get("notes", {}).get("warn")
         ]
-        # ssh-audit's hardened policy for the release: everything but the key
-        # exchange, where Curve25519 stays for paramiko (lsg discover, preflight).
-        policy = _ssh_audit(host.port, "-P", "Hardened Debian 13 (version 1)")
-        failed = [ln for ln in policy.stdout.splitlines() if "Failed" in ln or "expected" in ln]
-        AUDIT_RESULTS[f"ssh-audit {name}"] = {"warnings": warnings, "policy": failed}
-        print(f"\nssh-audit {name}: 0 failures, warnings {warnings}; policy: {failed}")
-        assert not any(s in policy.stdout for s in ("Ciphers: Failed", "MACs: Failed"))
-        assert not any(s in policy.stdout for s in ("Host keys: Failed", "Compression: Failed"))
+        # ssh-audit's hardened policy for the release passes but for the key
+        # exchange, where Curve25519 stays for paramiko (lsg discover, preflight)
+        # unless base_ssh_post_quantum_only is set.
+        policy = _ssh_audit(host.port, "-n", "-P", "Hardened Debian 13 (version 1)")
+        errors = [ln.strip() for ln in policy.stdout.splitlines() if ln.strip().startswith("* ")]
+        AUDIT_RESULTS[f"ssh-audit {name}"] = {"warnings": warnings, "policy errors": errors}
+        print(f"\nssh-audit {name}: no failure; warnings: {warnings}; policy errors: {errors}")
+        assert "Policy: Hardened Debian 13" in policy.stdout, policy.stdout[-2000:]
+        assert errors == ["* Key exchanges did not match."], policy.stdout[-2000:]
+        assert all(w.startswith("kex curve25519-sha256") for w in warnings), warnings
+    for host in provisioned.hosts.values():
+        _wait_for_ssh(host)
         with pytest.raises(paramiko.AuthenticationException):
             host.ssh(user="root").close()
         effective = _sudo(host, "sshd -T")
