@@ -114,18 +114,13 @@ def preflight(
     api.require_extra("provision", "lsg preflight")
     from lsg_infra.discovery import targets
     from lsg_infra.discovery.ssh import DEFAULT_KNOWN_HOSTS, ParamikoConnector, Secret, SshOptions
-    from lsg_infra.provision import platforms
-    from lsg_infra.provision.preflight import OsPolicy
+    from lsg_infra.provision.preflight import load_policy
     from lsg_infra.provision.preflight import preflight as run_preflight
-    from lsg_infra.provision.runner import PLAYBOOKS
-    from lsg_infra.sources.blueprints import require_library
 
     inv = _one(lsg, inventory)
     # The releases preflight accepts: the roles' platforms, with the end-of-support
     # dates the gap analysis uses (one source of truth).
-    software = require_library(required_root(blueprints)).software
-    roles = platforms.read_role_platforms((playbooks or PLAYBOOKS).resolve())
-    policy = OsPolicy(tuple(platforms.resolve(roles, software)), software)
+    policy = load_policy(required_root(blueprints), playbooks)
     config = targets.load_ssh_config(ssh_config) if ssh_config else None
     hosts = targets.discovery_targets([inv], ssh_config=config)
     if not hosts:

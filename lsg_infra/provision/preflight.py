@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lsg_infra.discovery.ssh import Connector, Target
 from lsg_infra.errors import LsgError
@@ -59,6 +60,18 @@ class OsPolicy:
     software: SoftwareSupport
 
 
+def load_policy(blueprints: Path | None = None, playbooks: Path | None = None) -> OsPolicy:
+    """The releases the roles in `playbooks` support, with the end-of-support data of
+    `blueprints` (both default to lsg-infra's own)."""
+    from lsg_infra import bundled
+    from lsg_infra.provision import platforms
+    from lsg_infra.sources.blueprints import require_library
+
+    software = require_library(blueprints or bundled.blueprints()).software
+    roles = platforms.read_role_platforms((playbooks or bundled.playbooks()).resolve())
+    return OsPolicy(tuple(platforms.resolve(roles, software)), software)
+
+
 def parse(output: str, now: float, policy: OsPolicy) -> list[Check]:
     """The checks from the script's output (pure; `now` is this machine's clock, epoch s)."""
     facts = dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
@@ -98,13 +111,17 @@ def parse(output: str, now: float, policy: OsPolicy) -> list[Check]:
 
 
 def preflight_host(
-    target: Target, connector: Connector, policy: OsPolicy, clock: Callable[[], float] = time.time
+    target: Target,
+    connector: Connector,
+    policy: OsPolicy | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> PreflightResult:
+    """One host's checks; `policy` defaults to lsg-infra's own roles and blueprints."""
     try:
         output = connector.run(target, SCRIPT)
     except LsgError as exc:
         return PreflightResult(target, [Check("reachable", False, str(exc))], error=str(exc))
-    return PreflightResult(target, parse(output.stdout, clock(), policy))
+    return PreflightResult(target, parse(output.stdout, clock(), policy or load_policy()))
 
 
 def preflight(

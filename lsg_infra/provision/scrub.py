@@ -8,8 +8,10 @@ else the caller had: LSG_SSH_PASSWORD, NETBOX_TOKEN). So after each run:
 
 - `command` keeps the names of the variables but the values of harmless ones
   only (PATH, ANSIBLE_*, locale, ...);
-- every artifact file has each secret value of the environment replaced by
-  `<redacted>`: a safety net under the playbooks' own `no_log` and `diff: false`.
+- every artifact file goes through `lsg_infra.redact.redact` (the project's one
+  redaction layer: registered secrets, URL credentials, Authorization values)
+  with each secret value of the environment added, also in its JSON-escaped
+  form: a safety net under the playbooks' own `no_log` and `diff: false`.
 
 The functions on text are pure; `scrub_artifacts` is the edge that rewrites files
 (atomically, keeping their mode).
@@ -24,7 +26,9 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-REDACTED = "<redacted>"
+from lsg_infra import redact as redaction
+
+REDACTED = redaction.MASK
 NOT_STORED = "<not stored>"
 # Names of variables whose values are secrets. Paths to secrets (…_DIR, …_FILE)
 # are not secrets themselves.
@@ -47,15 +51,11 @@ def secret_values(env: Mapping[str, str]) -> list[str]:
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with every secret, and its JSON-escaped form, replaced by <redacted>."""
-    for secret in secrets:
-        if not secret:
-            continue
-        text = text.replace(secret, REDACTED)
-        escaped = json.dumps(secret)[1:-1]
-        if escaped != secret:
-            text = text.replace(escaped, REDACTED)
-    return text
+    """`text` through the redaction layer, with `secrets` also in their JSON-escaped
+    form (artifacts are JSON: a quote or backslash in a password is escaped there)."""
+    values = [s for s in secrets if s]
+    escaped = [json.dumps(s)[1:-1] for s in values]
+    return redaction.redact(text, [*values, *escaped])
 
 
 def stored_environment(env: Mapping[str, str]) -> dict[str, str]:

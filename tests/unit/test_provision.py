@@ -18,12 +18,13 @@ from lsg_infra.errors import InputError
 from lsg_infra.provision import platforms
 from lsg_infra.provision.inventory import Connection, ansible_inventory
 from lsg_infra.provision.preflight import OsPolicy, parse
-from lsg_infra.provision.runner import PLAYBOOKS, recap
+from lsg_infra.provision.runner import recap
 from lsg_infra.sources.blueprints import require_library
 from lsg_infra.sources.files import load_inventory_file
 
 DATA = Path(__file__).parents[1] / "data" / "provision"
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints"
+PLAYBOOKS = Path(__file__).parents[2] / "playbooks"
 # 2026-11-30 (UTC) and 2026-06-09: after and before Debian 12's end of support.
 LATE_2026 = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC).timestamp()
 EARLY_2026 = dt.datetime(2026, 6, 9, 12, tzinfo=dt.UTC).timestamp()
@@ -192,7 +193,7 @@ def test_redact_replaces_every_secret_and_its_json_form():
     text = json.dumps({"a": env["LSG_SSH_PASSWORD"], "b": "token 0123456789abcdef"})
     clean = redact(text, secrets)
     assert "word-1" not in clean and "0123456789abcdef" not in clean
-    assert clean.count("<redacted>") == 2
+    assert clean.count("***") == 2
     stored = stored_environment(env)
     assert stored["PATH"] == "/usr/bin"
     assert stored["ANSIBLE_BECOME_PASS"] == "<not stored>"
@@ -240,7 +241,7 @@ def test_provision_artifacts_hold_no_secret_of_the_environment(
     command = json.loads((result.artifacts / "command").read_text())
     assert command["env"]["NETBOX_TOKEN"] == "<not stored>"
     stdout = (result.artifacts / "stdout").read_text()
-    assert "<redacted>" in stdout  # the task's output was there, and was scrubbed
+    assert "***" in stdout  # the task's output was there, and was scrubbed
     files = [p for p in (tmp_path / "runs").rglob("*") if p.is_file()]
     assert len(files) > 3
     for path in files:
