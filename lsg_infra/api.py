@@ -70,13 +70,15 @@ def load_inventories(
     paths: Sequence[Path] = (DEFAULT_INVENTORY,),
     only: Sequence[str] = (),
     progress: files.ProgressFn | None = None,
+    *,
+    allow_empty: bool = False,
 ) -> list[Inventory]:
     """Every valid inventory under `paths` (sorted by id), or InputError listing all problems.
 
     >>> [inv.id for inv in load_inventories([Path("inventory/rs")])]  # doctest: +SKIP
     ['rs-beograd', 'rs-kikinda', ...]
     """
-    result = files.load_inventories(paths, only=only, progress=progress)
+    result = files.load_inventories(paths, only=only, progress=progress, allow_empty=allow_empty)
     return files.require_valid(result)
 
 
@@ -84,6 +86,8 @@ def load_inventories_with_discovered(
     paths: Sequence[Path] = (DEFAULT_INVENTORY,),
     only: Sequence[str] = (),
     progress: files.ProgressFn | None = None,
+    *,
+    allow_empty: bool = False,
 ) -> tuple[list[Inventory], list[Difference]]:
     """Inventories with the facts `lsg discover` found put in place of written values.
 
@@ -100,7 +104,7 @@ def load_inventories_with_discovered(
 
     merged: list[Inventory] = []
     differences: list[Difference] = []
-    for inventory in load_inventories(paths, only, progress):
+    for inventory in load_inventories(paths, only, progress, allow_empty=allow_empty):
         found = store.load_discovered_for(inventory)
         if found is None:
             merged.append(inventory)
@@ -186,6 +190,8 @@ def validate_all(
     inventory_paths: Sequence[Path] = (DEFAULT_INVENTORY,),
     blueprint_root: Path | None = DEFAULT_BLUEPRINTS,
     progress: files.ProgressFn | None = None,
+    *,
+    allow_empty: bool = False,
 ) -> files.LoadResult:
     """Inventories and blueprints together: each on its own, then inventories against blueprints.
 
@@ -193,7 +199,7 @@ def validate_all(
     """
     from lsg_infra.sources import blueprints
 
-    result = files.load_inventories(inventory_paths, progress=progress)
+    result = files.load_inventories(inventory_paths, progress=progress, allow_empty=allow_empty)
     if blueprint_root is None:
         return result
     library = blueprints.load_library(blueprint_root)

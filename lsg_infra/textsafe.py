@@ -39,3 +39,41 @@ def printable(text: str) -> str:
 def has_control(text: str) -> bool:
     """True when `text` holds a character `printable` would escape (inventory text must not)."""
     return _UNSAFE.search(text) is not None
+
+
+# In inventory text a tab or a line break is ordinary (a multi-line description);
+# anything else that `printable` would escape has no place in a planning document.
+_FORBIDDEN_IN_DATA = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_LAYOUT}]")
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character inventory text must not hold (escaped, e.g. '\\\\x1b'), or None.
+
+    >>> forbidden_character("Kikinda\\x1b[2J"), forbidden_character("two\\nlines")
+    ('\\\\x1b', None)
+    """
+    found = _FORBIDDEN_IN_DATA.search(text)
+    return printable(found.group()) if found else None
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """A value for an error message: escaped, quoted if text, cut to `limit` characters.
+
+    An error quotes the offending key or value and nothing more, whatever its size.
+
+    >>> quoted("x" * 100, limit=10), quoted(42)
+    ("'xxxxx...'", '42')
+    """
+    if isinstance(value, str):
+        text = printable(value)
+        if len(text) > limit - 2:
+            text = text[: max(limit - 5, 1)] + "..."
+        return f"'{text}'"
+    if isinstance(value, bool) or value is None:
+        return str(value).lower() if value is not None else "null"
+    if isinstance(value, int):
+        digits = len(str(abs(value))) if value.bit_length() < 14_000 else None
+        if digits is None or digits > limit:
+            return f"a number of {'thousands of' if digits is None else digits} digits"
+        return str(value)
+    return printable(str(value))[:limit]

@@ -19,7 +19,7 @@ import typer
 from lsg_infra import __version__, api, extras, redact
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, optional_root
-from lsg_infra.cli.main_options import RowsFormatOpt, inventory_paths
+from lsg_infra.cli.main_options import AllowEmptyOpt, RowsFormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import InputError, LsgError
 from lsg_infra.sources.files import inventory_files
@@ -65,12 +65,15 @@ def validate(
     ] = None,
     fmt: RowsFormatOpt = Format.table,
     blueprints: BlueprintsOpt = None,
+    allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Check inventories and blueprints: one line per problem with file and line; exit 2 if any."""
     targets = inventory_paths(paths)
     files = inventory_files(targets)
     with output.progress_bar("Validating", len(files)) as advance:
-        result = api.validate_all(targets, optional_root(blueprints), advance)
+        result = api.validate_all(
+            targets, optional_root(blueprints), advance, allow_empty=allow_empty
+        )
     if fmt is Format.json:
         output.print_json(
             {

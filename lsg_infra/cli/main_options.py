@@ -50,3 +50,12 @@ RowsFormatOpt = Annotated[
 
 def inventory_paths(given: list[Path] | None) -> list[Path]:
     return list(given) if given else [api.DEFAULT_INVENTORY]
+
+
+AllowEmptyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty",
+        help="Accept an inventory folder without any inventory file (else exit 2).",
+    ),
+]

@@ -136,13 +136,16 @@ def safe(text: object) -> str:
 
 def line(text: str) -> None:
     """One line of plain text on stdout, shown as written."""
-    console.print(Text(safe(text)), soft_wrap=True)
+    sys.stdout.write(safe(text) + "\n")
 
 
 def error(message: str) -> None:
-    """One message on stderr; every line of it shown as written."""
-    for part in str(message).split("\n"):
-        err_console.print(Text(safe(part)), soft_wrap=True)
+    """One message on stderr; every line of it shown as written.
+
+    Written directly, not through rich: nothing in it is markup, and rich's rendering
+    cost 0.3 ms a line (16 s for a file with 50,000 unknown keys).
+    """
+    sys.stderr.write("".join(safe(part) + "\n" for part in str(message).split("\n")))
 
 
 # json.dumps escapes C0 controls itself; with ensure_ascii=False the C1 controls and

@@ -13,7 +13,12 @@ import typer
 from lsg_infra import api
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
-from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, inventory_paths
+from lsg_infra.cli.main_options import (
+    AllowEmptyOpt,
+    InventoryOpt,
+    RowsFormatOpt,
+    inventory_paths,
+)
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
 from lsg_infra.pipeline import build, parse_years
@@ -111,6 +116,7 @@ def plan(
         typer.Option("--out", "-o", help="Output folder, replaced as a whole by this run's files."),
     ] = Path("out"),
     fmt: RowsFormatOpt = Format.table,
+    allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Build the costed investment plan and write plan.json, CSV, XLSX and HTML to --out."""
     try:
@@ -125,7 +131,7 @@ def plan(
     files = inventory_files(targets) if not lsgs else []
     with output.progress_bar("Reading inventories", len(files)) as advance:
         inventories, differences = api.load_inventories_with_discovered(
-            targets, only=lsgs or [], progress=advance
+            targets, only=lsgs or [], progress=advance, allow_empty=allow_empty
         )
     with output.progress_bar("Analysing gaps", len(inventories)) as advance:
         result = build(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from lsg_infra.model.inventory import AssetKind, Inventory, SourceRef, set_sourc
 from lsg_infra.sources import yamlfile
 from lsg_infra.sources.messages import describe, did_you_mean
 from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
+from lsg_infra.textsafe import forbidden_character, printable, quoted
 
 COUNTRY_DIRS = {"rs": "RS", "me": "ME", "mk": "MK"}
 RECORD_LISTS = ("sites", "links", "assets", "software")
@@ -42,14 +44,51 @@ def display_path(path: Path) -> str:
 
 def inventory_files(paths: Iterable[Path]) -> list[Path]:
     """Every inventory file under the given files or folders, sorted, without duplicates."""
-    found: dict[Path, None] = {}
+    return list(_listed(paths))
+
+
+def _listed(paths: Iterable[Path]) -> dict[Path, str | None]:
+    """Inventory files as found (links not followed) -> why each is refused, or None."""
+    found: dict[Path, str | None] = {}
+    targets: set[Path] = set()
     for root in paths:
-        if not root.exists():
+        if not root.exists() and not root.is_symlink():
             raise InputError([Problem(display_path(root), 0, "", "no such file or folder")])
+        if root.is_dir():
+            try:
+                os.scandir(root).close()  # rglob would skip a folder it cannot read, silently
+            except OSError as exc:
+                raise InputError(
+                    [Problem(display_path(root), 0, "", f"cannot read: {exc.strerror}")]
+                ) from None
+        folder = (root if root.is_dir() else root.parent).resolve()
         for path in yamlfile.iter_yaml_files(root):
-            if not path.name.endswith(GENERATED_SUFFIX):
-                found[path.resolve()] = None
-    return sorted(found, key=lambda p: str(p))
+            if path.name.endswith(GENERATED_SUFFIX):
+                continue
+            target = path.resolve()
+            if target in targets:
+                continue  # the same file given twice (a folder and a file in it)
+            targets.add(target)
+            found[path.absolute()] = _refusal(path, target, folder)
+    return dict(sorted(found.items(), key=lambda item: str(item[0])))
+
+
+def _refusal(path: Path, target: Path, folder: Path) -> str | None:
+    """Why `path` is not read as an inventory: not a regular file inside `folder`.
+
+    A link to ~/.config/lsg-infra/netbox.toml or /etc/shadow must not be read: errors
+    about it would print its first line (a token) into a CI log. Nothing of the file
+    is read or shown, only its name.
+    """
+    if path.is_symlink() and not target.is_relative_to(folder):
+        return "is a link to a file outside the inventory folder; expected a regular file"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file; expected a YAML file"
+    return None
 
 
 @dataclass
@@ -81,14 +120,16 @@ def load_inventory_file(
     doc = read_document(path) if document is None else document
     if isinstance(doc, list):
         return None, doc
+    text_problems = check_text(doc, shown)
+    if text_problems:
+        return None, text_problems
     if not isinstance(doc.data, dict):
         return None, [
             Problem(
                 shown,
                 doc.lines.get((), 1),
                 "",
-                "expected a mapping with 'municipality', 'sites', ...; "
-                f"got {'a list' if isinstance(doc.data, list) else repr(doc.data)[:40]}",
+                f"expected a mapping with 'municipality', 'sites', ...; got {_kind_of(doc.data)}",
             )
         ]
     try:
@@ -109,6 +150,59 @@ def load_inventory_file(
     _attach_sources(inventory, doc, shown)
     problems = check_references(doc, shown) + _check_file_name(inventory, path, doc, shown)
     return (inventory if not problems else None), problems
+
+
+def _kind_of(value: object) -> str:
+    # only the kind: the text of a file that is not an inventory may be a token
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "something else"
+
+
+def check_text(doc: Document, shown: str) -> list[Problem]:
+    """Control characters anywhere in the file's keys and text values (one problem each).
+
+    They pass YAML (as "\\e" or "\\x1b" in quotes) and then reach terminals, CSV cells
+    and spreadsheets, which refuse them: `lsg plan` stopped half way through its outputs.
+    """
+    problems: list[Problem] = []
+
+    def visit(value: object, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                bad = forbidden_character(key) if isinstance(key, str) else None
+                if bad is not None:
+                    problems.append(_control_problem(doc, shown, (*path, key), bad, "key"))
+                visit(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                visit(item, (*path, i))
+        elif isinstance(value, str):
+            bad = forbidden_character(value)
+            if bad is not None:
+                problems.append(_control_problem(doc, shown, path, bad, "text"))
+
+    visit(doc.data, ())
+    return problems
+
+
+def _control_problem(
+    doc: Document, shown: str, path: tuple[str | int, ...], bad: str, what: str
+) -> Problem:
+    yamlfile.reload_nodes(doc)
+    return Problem(
+        shown,
+        doc.line_of(path),
+        format_path(path),
+        f"{what} holds the control character {bad}; expected plain text "
+        "(letters, digits, punctuation, spaces, tabs and line breaks)",
+    )
 
 
 def _attach_sources(inventory: Inventory, doc: Document, shown: str) -> None:
@@ -164,7 +258,7 @@ def check_references(
                 continue
             if rid in first:
                 line = doc.lines.get((name, first[rid]), 0)
-                problem((name, i, "id"), f"duplicate id '{rid}' (first used at line {line})")
+                problem((name, i, "id"), f"duplicate id {quoted(rid)} (first used at line {line})")
             else:
                 first[rid] = i
     sites = {sid for _, r in records("sites") if (sid := text(r, "id")) is not None}
@@ -177,7 +271,7 @@ def check_references(
                 if site is not None and site not in sites:
                     problem(
                         (name, i, "site"),
-                        f"unknown site '{site}'{did_you_mean(site, sites)}; "
+                        f"unknown site {quoted(site)}{did_you_mean(site, sites)}; "
                         f"expected one of: {', '.join(sorted(sites))}",
                     )
     for i, asset in records("assets"):
@@ -187,7 +281,7 @@ def check_references(
         if host not in asset_kinds:
             problem(
                 ("assets", i, "host"),
-                f"unknown asset '{host}'{did_you_mean(host, asset_kinds)}; "
+                f"unknown asset {quoted(host)}{did_you_mean(host, asset_kinds)}; "
                 "expected the id of a server",
             )
             continue
@@ -210,7 +304,7 @@ def check_references(
         if on is not None and on not in asset_kinds:
             problem(
                 ("software", i, "installed_on"),
-                f"unknown asset '{on}'{did_you_mean(on, asset_kinds)}",
+                f"unknown asset {quoted(on)}{did_you_mean(on, asset_kinds)}",
             )
     return problems
 
@@ -259,19 +353,39 @@ def load_inventories(
     *,
     only: Sequence[str] = (),
     progress: ProgressFn | None = None,
+    allow_empty: bool = False,
 ) -> LoadResult:
     """Load every inventory under `paths`; `only` keeps the LSGs with those ids or slugs.
 
     Never raises for bad input: problems are collected in the result, so that one
     run reports everything. `require_valid` turns them into an InputError.
+    Folders without any inventory file are a problem unless `allow_empty`: an empty
+    plan would otherwise replace the previous one, and `validate` would say "all valid".
     The inventories are frozen out of the cycle collector's scans (`gc.freeze`);
     reference counting still frees them when the caller drops them.
     """
-    files = inventory_files(paths)
-    result = LoadResult(files=len(files))
+    listed = _listed(paths)
+    result = LoadResult(files=len(listed))
+    if not listed and not allow_empty:
+        result.problems.append(
+            Problem(
+                ", ".join(display_path(p) for p in paths),
+                0,
+                "",
+                "no inventory files here; expected <country>/<slug>.yaml files "
+                "(pass --allow-empty to accept an empty inventory)",
+            )
+        )
+        return result
     wanted = set(only)
+    files = list(listed)
     if wanted:
+        _refuse_ambiguous(wanted, files)
         files = [p for p in files if wanted & {p.stem, _id_guess(p)}]
+    for path in files:
+        if listed[path] is not None:
+            result.problems.append(Problem(display_path(path), 0, "", str(listed[path])))
+    files = [p for p in files if listed[p] is None]
     seen: dict[str, str] = {}
     for path, document in zip(files, _read_each(files), strict=True):
         inventory, problems = load_inventory_file(path, document)
@@ -302,10 +416,21 @@ def load_inventories(
         missing = sorted(w for w in wanted if w not in found)
         if missing and not result.problems:
             raise UsageError(
-                f"no inventory for {', '.join(missing)} under {', '.join(map(str, paths))}"
+                f"no inventory for {', '.join(printable(m)[:60] for m in missing)} under "
+                f"{', '.join(map(str, paths))}"
             )
     result.inventories.sort(key=lambda inv: inv.id)
     return result
+
+
+def _refuse_ambiguous(wanted: set[str], files: Sequence[Path]) -> None:
+    """UsageError when a slug asked for names LSGs in two countries (rs-x and me-x)."""
+    for word in sorted(wanted):
+        ids = sorted({_id_guess(p) for p in files if p.stem == word and _id_guess(p) != word})
+        if len(ids) > 1:
+            raise UsageError(
+                f"{quoted(word)} names {len(ids)} LSGs ({', '.join(ids)}); give the full id"
+            )
 
 
 PARALLEL_FROM_FILES = 16

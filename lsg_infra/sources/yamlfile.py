@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,16 @@ from typing import Any, cast
 
 import yaml
 
+from lsg_infra.textsafe import printable, quoted
+
 try:  # the C parser is 10-20x faster; fall back quietly where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _RESOLVED: dict[str, str] = {}
 _RESOLVED_MAX = 100_000
 
@@ -63,6 +68,9 @@ class _Loader(_BaseLoader):
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """A 400-asset inventory is about 60 KB; Belgrade's would be well under 1 MB."""
+
+MAX_NUMBER_DIGITS = 64
+"""A whole number longer than this is a mistake (Python refuses past 4,300 digits)."""
 
 MAX_DEPTH = 64
 """Nesting levels allowed; an inventory needs about five."""
@@ -104,6 +112,7 @@ class Document:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     root: yaml.Node | None = None
+    _keys: dict[int, dict[str, tuple[int, yaml.Node]]] = field(default_factory=dict)
 
     def line_of(self, path: Path_) -> int:
         """Line of the value at `path`, or of its nearest enclosing mapping or list item."""
@@ -112,7 +121,7 @@ class Document:
         if node is None:
             return best
         for part in path:
-            found = _child(node, part)
+            found = _child(node, part, self._keys)
             if found is None:
                 break
             key_line, node = found
@@ -120,12 +129,21 @@ class Document:
         return best
 
 
-def _child(node: yaml.Node, part: str | int) -> tuple[int, yaml.Node] | None:
+def _child(
+    node: yaml.Node, part: str | int, index: dict[int, dict[str, tuple[int, yaml.Node]]]
+) -> tuple[int, yaml.Node] | None:
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return key.start_mark.line + 1, value
-    elif (
+        # One index per mapping, built on first use: a file with 50,000 unknown keys
+        # asks for 50,000 lines, and scanning the keys each time made that quadratic.
+        keys = index.get(id(node))
+        if keys is None:
+            keys = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    keys.setdefault(key.value, (key.start_mark.line + 1, value))
+            index[id(node)] = keys
+        return keys.get(str(part))
+    if (
         isinstance(node, yaml.SequenceNode)
         and isinstance(part, int)
         and 0 <= part < len(node.value)
@@ -288,14 +306,14 @@ class _Builder:
                 raise YamlProblem(key_node.start_mark.line + 1, "a key must be plain text")
             key = self._scalar(key_node, path)
             if not isinstance(key, str | int | bool) or key is None:
-                raise YamlProblem(key_node.start_mark.line + 1, f"key {key!r} is not text")
+                raise YamlProblem(key_node.start_mark.line + 1, f"key {quoted(key)} is not text")
             if isinstance(key, bool | int):
                 key = key_node.value  # `yes:` or `10:` as a key means the text
             if key in out:
                 where = format_path((*path, key))
                 raise YamlProblem(
                     key_node.start_mark.line + 1,
-                    f"duplicate key '{key}' (first at line {self._key_line(node, key)})",
+                    f"duplicate key {quoted(key)} (first at line {self._key_line(node, key)})",
                     where,
                 )
             out[key] = self.build(value_node, (*path, key))
@@ -332,6 +350,13 @@ class _Builder:
         tag = node.tag
         if tag == _STR_TAG:
             return node.value
+        if tag == _INT_TAG and len(node.value) > MAX_NUMBER_DIGITS:
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                f"a number of {len(node.value):,} characters; expected at most "
+                f"{MAX_NUMBER_DIGITS} digits",
+                format_path(path),
+            )
         fast = _FAST_SCALARS.get(tag)
         if fast is not None:
             value = fast(node.value)
@@ -343,7 +368,10 @@ class _Builder:
             kind = _TAG_WORDS.get(tag, "value")
             raise YamlProblem(
                 node.start_mark.line + 1,
-                f"{node.value!r} is not a valid {kind}: {exc}",
+                # the reason only for dates ("month must be in 1..12"); for numbers it
+                # would quote the whole value again
+                f"{quoted(node.value)} is not a valid {kind}"
+                + (f": {printable(str(exc))[:80]}" if tag == _TIMESTAMP_TAG else ""),
                 format_path(path),
             ) from None
         return value
@@ -396,8 +424,22 @@ _FAST_SCALARS: dict[str, Callable[[str], Any]] = {
 
 
 def iter_yaml_files(root: Path) -> Iterator[Path]:
-    """YAML files under `root` in a stable order (sorted paths), or `root` itself."""
-    if root.is_file():
+    """YAML entries under `root` in a stable order (sorted paths), or `root` itself.
+
+    Entries that are not folders are listed whatever they are (links, pipes, devices):
+    the caller refuses what is not a regular file inside the folder, rather than
+    skipping it without a word. Linked folders are not entered.
+    """
+    if not root.is_dir():
         yield root
         return
-    yield from sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    yield from sorted(
+        p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and not _is_real_dir(p)
+    )
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
