@@ -31,7 +31,7 @@ app = typer.Typer(
     help="ICT inventory, gap analysis, investment plans and provisioning for LSGs.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # lsg --install-completion (bash, zsh, fish, PowerShell)
     rich_markup_mode=None,
 )
 

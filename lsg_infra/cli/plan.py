@@ -95,7 +95,7 @@ def plan(
     blueprints: BlueprintsOpt = None,
     catalogue: Annotated[
         Path | None,
-        typer.Option("--catalogue", "-c", help="Your own price catalogue; replaces items by id."),
+        typer.Option("--catalogue", help="Your own price catalogue; replaces items by id."),
     ] = None,
     budget: Annotated[
         str | None, typer.Option("--budget", help="Budget in EUR incl. VAT over all the years.")
