@@ -91,7 +91,11 @@ def build(
     catalogue: Catalogue | None = loaded.catalogue
     catalogue_problems: list[Problem] = []
     if catalogue_override is not None:
-        catalogue, catalogue_problems = with_override(loaded.catalogue, catalogue_override)
+        catalogue, catalogue_problems = with_override(
+            loaded.catalogue,
+            catalogue_override,
+            lambda merged: blueprint_files.remedy_problems(library.blueprints.values(), merged),
+        )
     rates, rate_problems = load_rates(blueprints_dir / COUNTRIES)
     if catalogue_problems or rate_problems or catalogue is None or rates is None:
         raise InputError(catalogue_problems + rate_problems)

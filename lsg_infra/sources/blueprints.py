@@ -16,7 +16,7 @@ line, with file and line, so that `lsg validate` reports them all at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -272,6 +272,34 @@ def _check_references(
                     )
                 )
     return problems
+
+
+def remedy_problems(blueprints: Iterable[Blueprint], catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(item id, what is wrong) for remedies that `catalogue`'s items no longer fit.
+
+    For a user's own catalogue (`lsg plan --catalogue`), which the blueprints were not
+    validated against: a lifetime that differs from the obsolescence age, a monthly item
+    that remedies count in months.
+    """
+    out: list[tuple[str, str]] = []
+    for bp in blueprints:
+        for req in bp.requirements:
+            for remedy in req.remedy:
+                if remedy.item not in catalogue:
+                    continue
+                why = _lifetime_disagrees(req, remedy, catalogue)
+                if why is None and _counts_months(
+                    remedy.per_unit, remedy.fixed, catalogue, remedy.item
+                ):
+                    why = (
+                        f"catalogue item '{remedy.item}' is billed monthly, but requirement "
+                        f"'{req.id}' asks for "
+                        f"{remedy.fixed or remedy.per_unit} of it (months, not subscriptions); "
+                        "expected billing as the bundled catalogue has it"
+                    )
+                if why is not None:
+                    out.append((remedy.item, why))
+    return sorted(set(out))
 
 
 def _lifetime_disagrees(

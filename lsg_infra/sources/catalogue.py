@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -50,13 +51,32 @@ def load_catalogue(path: Path) -> tuple[Catalogue | None, list[Problem]]:
     return (catalogue if not problems else None), problems
 
 
-def with_override(catalogue: Catalogue, override: Path) -> tuple[Catalogue | None, list[Problem]]:
-    """`catalogue` with the items of a user's catalogue file replacing its own by id."""
+def with_override(
+    catalogue: Catalogue,
+    override: Path,
+    check: Callable[[Catalogue], list[tuple[str, str]]] | None = None,
+) -> tuple[Catalogue | None, list[Problem]]:
+    """`catalogue` with the items of a user's catalogue file replacing its own by id.
+
+    `check` finds what is wrong with the merged catalogue as (item id, message); the
+    problems of the user's own items are reported at their lines in the file.
+    """
     own, own_doc, problems = load_validated(override, Catalogue)
     if own is None or own_doc is None:
         return None, problems
     problems = _duplicate_ids(own, override, own_doc.lines)
-    return (catalogue.merged(own) if not problems else None), problems
+    if problems:
+        return None, problems
+    merged = catalogue.merged(own)
+    if check is not None:
+        index = {item.id: i for i, item in enumerate(own.items)}
+        for item_id, message in check(merged):
+            if item_id in index:
+                i = index[item_id]
+                line = own_doc.lines.get(("items", i), 0)
+                where = f"items[{i}]"
+                problems.append(Problem(display_path(override), line, where, message))
+    return (merged if not problems else None), problems
 
 
 def load_rates(path: Path) -> tuple[dict[str, CountryRates] | None, list[Problem]]:

@@ -280,3 +280,30 @@ def test_every_line_shows_how_it_was_computed(samples_plan):
             assert ln["periods"] == 12 and " x 12 months = " in how
         else:
             assert ln["periods"] == 1
+
+
+def test_own_catalogue_must_keep_lifetimes_of_the_blueprint(tmp_path, monkeypatch, capsys):
+    # The test blueprint calls a workstation obsolete after 5 years; a framework price
+    # list that replaces PCs after 4 would price their cost of ownership at another age.
+    own = tmp_path / "prices.yaml"
+    own.write_text(
+        "items:\n"
+        "  - {id: workstation, description: PC, unit: piece, cpv: 30213000-5,"
+        " unit_price_eur: '600', price_year: 2027, billing: one-off, lifetime_years: 4,"
+        " category: computers, tax_class: data-processing-equipment}\n",
+        "utf-8",
+    )
+    args = ["plan", "-i", str(DATA / "inventory"), "-b", str(DATA / "blueprints")]
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(
+        sys, "argv", ["lsg", *args, "--catalogue", str(own), "--out", str(tmp_path / "out")]
+    )
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert (
+        "prices.yaml:2: items[0]: requirement 'workstations' calls a workstation obsolete "
+        "after 5 years, but catalogue item 'workstation' that replaces it lasts 4"
+    ) in err
+    assert "Traceback" not in err
