@@ -237,6 +237,7 @@ def netbox_push(
     prune: bool = False,
     only: Sequence[str] = (),
     config: Path | None = None,
+    insecure_http: bool = False,
 ) -> PushResult:
     """Compare inventories with NetBox (settings from NETBOX_URL/NETBOX_TOKEN or the
     config file) and, with `apply`, make NetBox match; `only` limits reading and
@@ -247,21 +248,27 @@ def netbox_push(
     """
     from lsg_infra import netbox as nb
 
-    client = nb.connect(nb.load_settings(config))
+    client = nb.connect(nb.load_settings(config, insecure_http=insecure_http))
     return nb.push(inventories, client, apply_changes=apply, prune=prune, scope=list(only) or None)
 
 
 def netbox_pull(
-    lsgs: Sequence[str] = (), *, out: Path | None = None, config: Path | None = None
+    lsgs: Sequence[str] = (),
+    *,
+    out: Path | None = None,
+    overwrite: bool = False,
+    config: Path | None = None,
+    insecure_http: bool = False,
 ) -> list[Inventory]:
     """The inventories NetBox holds (all LSGs tagged lsg-infra, or `lsgs`); with `out`,
-    also written as `<out>/<country>/<slug>.yaml`."""
+    also written as `<out>/<country>/<slug>.yaml` (beside a file a person wrote as
+    `<slug>.netbox.yaml`, unless `overwrite`)."""
     from lsg_infra import netbox as nb
 
-    client = nb.connect(nb.load_settings(config))
+    client = nb.connect(nb.load_settings(config, insecure_http=insecure_http))
     inventories = nb.pull(client, lsgs)
     if out is not None:
-        nb.write_inventories(inventories, out)
+        nb.write_inventories(inventories, out, overwrite=overwrite)
     return inventories
 
 

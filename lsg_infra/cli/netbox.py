@@ -32,6 +32,14 @@ CaBundleOpt = Annotated[
     Path | None,
     typer.Option("--ca-bundle", help="CA certificates to verify NetBox's TLS certificate."),
 ]
+InsecureHttpOpt = Annotated[
+    bool,
+    typer.Option(
+        "--insecure-http",
+        help="Accept a plain http:// NetBox URL (the token travels unencrypted: a test "
+        "server on this machine only).",
+    ),
+]
 LsgArgs = Annotated[
     list[str] | None,
     typer.Argument(help="LSG ids (rs-kikinda). Default: all."),
@@ -54,12 +62,14 @@ def _lsg_ids(given: list[str] | None) -> list[str]:
 
 
 @app.command("check")
-def check(config: ConfigOpt = None, ca_bundle: CaBundleOpt = None) -> None:
+def check(
+    config: ConfigOpt = None, ca_bundle: CaBundleOpt = None, insecure_http: InsecureHttpOpt = False
+) -> None:
     """Check the URL, the token and the NetBox version."""
     api.require_extra("netbox", "lsg netbox check")
     from lsg_infra.netbox import connect, load_settings
 
-    client = connect(load_settings(config, ca_bundle=ca_bundle))
+    client = connect(load_settings(config, ca_bundle=ca_bundle, insecure_http=insecure_http))
     output.error(f"NetBox {client.version} at {client.url}: token accepted")
 
 
@@ -81,6 +91,7 @@ def push(
     details: Annotated[bool, typer.Option("--details", help="List every change.")] = False,
     config: ConfigOpt = None,
     ca_bundle: CaBundleOpt = None,
+    insecure_http: InsecureHttpOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show how NetBox differs from the inventories; with --apply, make it match."""
@@ -90,7 +101,7 @@ def push(
 
     inventories = api.load_inventories(inventory_paths(inventory), only=_lsg_ids(lsgs))
     scope = [inv.id for inv in inventories] if lsgs else None
-    client = connect(load_settings(config, ca_bundle=ca_bundle))
+    client = connect(load_settings(config, ca_bundle=ca_bundle, insecure_http=insecure_http))
     with ExitStack() as stack:
         read_bar = stack.enter_context(output.progress_bar("Reading NetBox", KINDS_TO_READ))
 
@@ -159,17 +170,33 @@ def pull(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for <country>/<slug>.yaml.")] = (
         Path("inventory")
     ),
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace inventory files a person wrote (default: write <slug>.netbox.yaml "
+            "beside them, to compare and merge).",
+        ),
+    ] = False,
     config: ConfigOpt = None,
     ca_bundle: CaBundleOpt = None,
+    insecure_http: InsecureHttpOpt = False,
 ) -> None:
-    """Write inventory files from NetBox (the LSG tenants tagged lsg-infra)."""
+    """Write inventory files from NetBox (the LSG tenants tagged lsg-infra).
+
+    A file a person wrote is never replaced unless --overwrite: the pull goes beside
+    it as <slug>.netbox.yaml (not read as an inventory), to compare and merge.
+    """
     api.require_extra("netbox", "lsg netbox pull")
     from lsg_infra.netbox import connect, load_settings, write_inventories
     from lsg_infra.netbox import pull as do_pull
 
     wanted = _lsg_ids(lsgs)
-    client = connect(load_settings(config, ca_bundle=ca_bundle))
+    client = connect(load_settings(config, ca_bundle=ca_bundle, insecure_http=insecure_http))
     with output.progress_bar("Reading NetBox", KINDS_TO_READ) as advance:
         inventories = do_pull(client, wanted, on_read=_advance_by(advance))
-    paths = write_inventories(inventories, out)
+    paths = write_inventories(inventories, out, overwrite=overwrite)
+    beside = [p for p in paths if p.name.endswith(".netbox.yaml")]
     output.error(f"wrote {len(paths)} inventory file(s) under {out}")
+    for path in beside:
+        output.error(f"{path}: beside an inventory a person wrote (kept); compare and merge")

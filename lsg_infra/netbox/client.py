@@ -3,24 +3,34 @@
 The URL and token come from NETBOX_URL / NETBOX_TOKEN or a TOML file
 (~/.config/lsg-infra/netbox.toml), never from a command-line argument, so the
 token stays out of shell history and process lists. The token is never part of
-a message, a log line or a repr. Every HTTP failure becomes one of the errors in
-lsg_infra.errors with a one-line message.
+a message, a log line or a repr: it is registered with `lsg_infra.redact`, and
+every error body NetBox (or a proxy in front of it) sends is shortened and
+redacted before it becomes part of a message.
+
+Every wait is bounded, whatever the server does: connect and read timeouts, a
+deadline for a whole answer (a server that sends one byte every few seconds never
+trips a read timeout), a cap on Retry-After, a cap on the size of an answer (read
+in chunks, never whole), and a page limit with loop detection for pagination.
+Every HTTP failure becomes one of the errors in lsg_infra.errors with a
+one-line message.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import os
+import time
 import tomllib
+import urllib.parse
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pynetbox
 import requests
-from pynetbox.core.query import ContentError, Request, RequestError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -32,6 +42,7 @@ from lsg_infra.errors import (
     UsageError,
 )
 from lsg_infra.netbox.model import Kind
+from lsg_infra.redact import redact, register_secret
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +51,22 @@ DEFAULT_PAGE_SIZE = 1000
 SUPPORTED = ((4, 2), (5, 0))
 """NetBox versions from 4.2 (site terminations of circuits) up to, not including, 5.0."""
 RETRY_STATUS = (429, 500, 502, 503, 504)
+CONNECT_TIMEOUT = 10.0
+"""Seconds to open a connection: a NetBox that takes longer is down or filtered."""
+READ_TIMEOUT = 120.0
+"""Seconds of silence allowed while NetBox works (a bulk write of 1,000 devices)."""
+ANSWER_DEADLINE = 600.0
+"""Seconds for one whole answer, first byte to last: bounds a server that drips."""
+MAX_RETRY_AFTER = 30.0
+"""Longest Retry-After honoured (seconds); a server asking for an hour gets this."""
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""Largest answer read (decoded); a page of 1,000 devices is a few MB."""
+MAX_PAGES = 10_000
+"""Pages of one object list followed at most (10 million objects at 1,000 a page)."""
+ERROR_BODY_CHARS = 200
+"""Characters of an error body quoted in a message."""
+CHUNK = 64 * 1024
+V2_TOKEN_PREFIX = "nbt_"  # noqa: S105 - NetBox 4.5+ token format (nbt_<id>.<secret>), not a token
 
 
 def default_config_path() -> Path:
@@ -56,19 +83,90 @@ class NetBoxSettings:
     ca_bundle: str | None = None
     verify: bool = True
     page_size: int = DEFAULT_PAGE_SIZE
-    timeout: float = 300.0
+    timeout: float = READ_TIMEOUT
+    connect_timeout: float = CONNECT_TIMEOUT
+    deadline: float = ANSWER_DEADLINE
+    max_retry_after: float = MAX_RETRY_AFTER
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_pages: int = MAX_PAGES
+
+    def __post_init__(self) -> None:
+        # Both are checked here, not only where they are read, so that a notebook that
+        # builds settings by hand gets the same one-line errors as the CLI.
+        object.__setattr__(self, "token", check_token(self.token))
+        object.__setattr__(self, "url", check_url(self.url))
+        for name in ("timeout", "connect_timeout", "deadline", "max_retry_after"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise UsageError(f"NetBox setting {name}: expected seconds, finite, 0 or more")
+        for name in ("page_size", "max_body_bytes", "max_pages"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+                raise UsageError(f"NetBox setting {name}: expected a whole number above 0")
+
+
+def check_token(token: str, source: str = "the NetBox token") -> str:
+    """The token without surrounding whitespace; refused (never shown) when it holds a
+    control or non-ASCII character: HTTP headers cannot carry them, and a CR or LF
+    left by an editor on Windows would otherwise end the request in an internal error."""
+    register_secret(token)
+    stripped = str(token).strip()
+    register_secret(stripped)
+    if not stripped:
+        raise UsageError(f"{source} is empty")
+    if not stripped.isascii() or not stripped.isprintable():
+        raise UsageError(
+            f"{source} holds a control or non-ASCII character (not shown); "
+            "copy the token again from NetBox"
+        )
+    return stripped
+
+
+def check_url(url: str, source: str = "NetBox URL") -> str:
+    """`url` without a trailing slash, when it is http(s)://host[:port][/path]; a
+    one-line UsageError otherwise. Credentials in it are refused and never shown."""
+    text = str(url).strip()
+    try:
+        parts = urllib.parse.urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise UsageError(
+            f"{source} {redact(text)!r}: the port is not a number from 1 to 65535"
+        ) from None
+    if parts.username is not None or parts.password is not None:
+        register_secret(parts.password)
+        register_secret(parts.username)
+        raise UsageError(
+            f"{source} carries credentials (user:password@, not shown): NetBox takes the "
+            "token from NETBOX_TOKEN or the config file; remove them from the URL"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"{source} {redact(text)!r}: expected https://host[:port][/path], "
+            "e.g. https://netbox.example.org"
+        )
+    if port == 0:
+        raise UsageError(f"{source} {text!r}: the port is not a number from 1 to 65535")
+    if not text.isascii() or not text.isprintable():
+        raise UsageError(f"{source}: holds a control or non-ASCII character; use the ASCII form")
+    if parts.query or parts.fragment:
+        raise UsageError(f"{source} {text!r}: expected no ?query or #fragment")
+    return text.rstrip("/")
 
 
 def load_settings(
     config: Path | None = None,
     *,
     ca_bundle: Path | None = None,
+    insecure_http: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> NetBoxSettings:
     """Settings from the environment, falling back to the config file.
 
     The file (TOML) may hold `url`, `token`, `ca_bundle`, `verify` (true unless a
-    lab server has no certificate) and `page_size`.
+    lab server has no certificate), `page_size` and `timeout` (read timeout, s).
+    A plain http:// URL is refused unless `insecure_http`: the token would travel
+    unencrypted.
     """
     env = os.environ if environ is None else environ
     path = config or (Path(env["LSG_NETBOX_CONFIG"]) if env.get("LSG_NETBOX_CONFIG") else None)
@@ -84,33 +182,55 @@ def load_settings(
         raise UsageError(f"NetBox config file {path} does not exist")
     url = env.get("NETBOX_URL") or data.get("url")
     token = env.get("NETBOX_TOKEN") or data.get("token")
+    url_source = "NETBOX_URL" if env.get("NETBOX_URL") else f"'url' in {path}"
+    token_source = "NETBOX_TOKEN" if env.get("NETBOX_TOKEN") else f"'token' in {path}"
+    if token:
+        register_secret(token)
     if not url:
         raise UsageError(f"NetBox URL not set: set NETBOX_URL or 'url' in {path}")
     if not token:
         raise UsageError(f"NetBox token not set: set NETBOX_TOKEN or 'token' in {path}")
+    if not isinstance(token, str) or not isinstance(url, str):
+        raise UsageError(f"NetBox settings in {path}: url and token must be strings")
+    url = check_url(url, f"NetBox URL ({url_source})")
+    token = check_token(token, f"the NetBox token ({token_source})")
+    if url.startswith("http://") and not insecure_http:
+        raise UsageError(
+            f"NetBox URL {url} is plain http: the token would travel unencrypted; use "
+            "https, or pass --insecure-http for a test server you trust"
+        )
     bundle = str(ca_bundle) if ca_bundle else env.get("NETBOX_CA_BUNDLE") or data.get("ca_bundle")
     if bundle and not Path(bundle).is_file():
         raise UsageError(f"CA bundle {bundle} does not exist")
+    try:
+        page_size = int(data.get("page_size", DEFAULT_PAGE_SIZE))
+        timeout = float(data.get("timeout", READ_TIMEOUT))
+    except (TypeError, ValueError):
+        raise UsageError(f"{path}: page_size and timeout must be numbers") from None
     return NetBoxSettings(
-        url=str(url).rstrip("/"),
-        token=str(token),
+        url=url,
+        token=token,
         ca_bundle=bundle or None,
         verify=bool(data.get("verify", True)),
-        page_size=int(data.get("page_size", DEFAULT_PAGE_SIZE)),
+        page_size=page_size,
+        timeout=timeout,
     )
 
 
-class _TimeoutAdapter(HTTPAdapter):
-    """requests has no default timeout; a hung server must not hang a push forever."""
+class _CappedRetry(Retry):
+    """urllib3's Retry with a ceiling on Retry-After: `Retry-After: 3600` must not
+    stall a push for an hour."""
 
-    def __init__(self, timeout: float, **kwargs: Any) -> None:
-        self.timeout = timeout
-        super().__init__(**kwargs)
+    max_retry_after: float = MAX_RETRY_AFTER
 
-    def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = (10.0, self.timeout)
-        return super().send(request, **kwargs)
+    def get_retry_after(self, response: Any) -> float | None:
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.max_retry_after)
+
+    def new(self, **kwargs: Any) -> _CappedRetry:
+        retry = super().new(**kwargs)
+        retry.max_retry_after = self.max_retry_after
+        return retry
 
 
 def _short_reason(exc: BaseException) -> str:
@@ -128,45 +248,51 @@ def _short_reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _body(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:200]
-
-
 class NetBoxClient:
     """An authenticated connection to one NetBox; implements the sync's Transport.
 
     `requests` counts HTTP requests by method (after retries: one per attempt is
-    not counted, one per call is).
+    not counted, one per call is). `clock` measures the answer deadline; tests may
+    give their own.
     """
 
-    def __init__(self, settings: NetBoxSettings, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        settings: NetBoxSettings,
+        session: requests.Session | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings = settings
         self.url = settings.url
         self.page_size = settings.page_size
         self.requests: Counter[str] = Counter()
         self.version = ""
-        self.api = pynetbox.api(settings.url, token=settings.token)
+        self.clock = clock
+        register_secret(settings.token)
         self.session = session or requests.Session()
-        self.session.verify = settings.ca_bundle or settings.verify
-        retry = Retry(
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE override a
+        # session's verify, but never a request's own (--ca-bundle must win).
+        self._verify: str | bool = settings.ca_bundle or settings.verify
+        self.session.verify = self._verify
+        retry = _CappedRetry(
             total=5,
             connect=0,  # a refused connection is not transient enough to wait for
             read=0,
             status=5,
             backoff_factor=0.5,
+            backoff_max=settings.max_retry_after,
             status_forcelist=RETRY_STATUS,
             allowed_methods=None,
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        adapter = _TimeoutAdapter(settings.timeout, max_retries=retry)
+        retry.max_retry_after = settings.max_retry_after
+        adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.hooks["response"].append(self._count)
-        self.api.http_session = self.session
+        self._base = urllib.parse.urlsplit(settings.url)
 
     def __repr__(self) -> str:
         return f"NetBoxClient(url={self.url!r}, version={self.version!r})"
@@ -182,7 +308,7 @@ class NetBoxClient:
 
     def connect(self) -> str:
         """Check URL, token and version; returns the NetBox version ("4.7.3")."""
-        status = self._call("get", "status", None, what="status")
+        status = self._call("GET", "status", what="status")
         if not isinstance(status, Mapping) or "netbox-version" not in status:
             raise ConnectionFailure(f"{self.url} does not look like a NetBox API (no version)")
         version = str(status["netbox-version"])
@@ -191,37 +317,51 @@ class NetBoxClient:
         low, high = SUPPORTED
         if not (low <= parts < high):
             raise RemoteError(
-                f"NetBox {version} at {self.url} is not supported; lsg-infra needs NetBox "
-                f"{low[0]}.{low[1]} or later, before {high[0]}.0"
+                f"NetBox {redact(version)[:40]} at {self.url} is not supported; lsg-infra "
+                f"needs NetBox {low[0]}.{low[1]} or later, before {high[0]}.0"
             )
         # /api/status/ may be open to anonymous users; this call proves the token works.
-        self._call("get", "extras/tags", None, what="token check", params={"limit": 1})
+        self._call("GET", "extras/tags", what="token check", params={"limit": 1})
         return version
 
     # ------------------------------------------------------------------ transport
 
-    def _request(self, path: str, **kwargs: Any) -> Request:
-        return Request(
-            base=f"{self.url}/api/{path}/",
-            token=self.settings.token,
-            http_session=self.session,
-            **kwargs,
-        )
+    def _headers(self) -> dict[str, str]:
+        token = self.settings.token
+        v2 = token.startswith(V2_TOKEN_PREFIX) and "." in token[len(V2_TOKEN_PREFIX) :]
+        return {
+            "Accept": "application/json",
+            "Authorization": f"{'Bearer' if v2 else 'Token'} {token}",
+        }
 
-    def _call(
+    def _send(
         self,
-        verb: str,
-        path: str,
-        data: Any,
+        method: str,
+        url: str,
         *,
         what: str,
         params: Mapping[str, Any] | None = None,
-    ) -> Any:
+        data: Any = None,
+    ) -> tuple[int, bytes]:
+        """One request; its status and the body, read in chunks within the limits."""
+        s = self.settings
+        started = self.clock()
         try:
-            if verb == "get":
-                return self._request(path)._make_call(add_params=dict(params or {}) or None)
-            req = self._request(path)
-            return getattr(req, verb)(data)
+            response = self.session.request(
+                method,
+                url,
+                params=dict(params) if params else None,
+                json=data,
+                headers=self._headers(),
+                stream=True,
+                timeout=(s.connect_timeout, s.timeout),
+                verify=self._verify,
+                allow_redirects=False,  # the token must not follow a redirect elsewhere
+            )
+            try:
+                body = self._read_body(response, started, what)
+            finally:
+                response.close()
         except requests.exceptions.SSLError:
             raise ConnectionFailure(
                 f"TLS verification failed for {self.url}; pass --ca-bundle with the CA "
@@ -231,24 +371,88 @@ class NetBoxClient:
             raise ConnectionFailure(
                 f"cannot reach NetBox at {self.url}: {_short_reason(exc)}"
             ) from None
-        except ContentError:
+        except requests.exceptions.RequestException as exc:
             raise ConnectionFailure(
-                f"{self.url} does not look like a NetBox API (answer to {what} is not JSON)"
+                f"NetBox at {self.url}: {what} failed: {type(exc).__name__}"
             ) from None
-        except RequestError as exc:
-            raise self._http_error(exc.req, what) from None
+        return response.status_code, body
 
-    def _http_error(self, response: requests.Response, what: str) -> LsgErrorLike:
-        status = response.status_code
-        body = _body(response)
+    def _read_body(self, response: requests.Response, started: float, what: str) -> bytes:
+        s = self.settings
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > s.max_body_bytes:
+            raise RemoteError(
+                f"NetBox at {self.url} answered {what} with {int(declared):,} bytes, more than "
+                f"the {s.max_body_bytes:,} lsg-infra reads; lower page_size"
+            )
+        body = bytearray()
+        while True:
+            if self.clock() - started > s.deadline:
+                raise RemoteError(
+                    f"NetBox at {self.url} did not finish its answer to {what} within "
+                    f"{s.deadline:g} s (it sends too slowly)"
+                )
+            # read1: what has arrived (up to CHUNK), so the deadline is checked often
+            chunk = response.raw.read1(CHUNK, decode_content=True)
+            if not chunk:
+                return bytes(body)
+            body += chunk
+            if len(body) > s.max_body_bytes:
+                raise RemoteError(
+                    f"NetBox at {self.url} answered {what} with more than "
+                    f"{s.max_body_bytes:,} bytes; lsg-infra stops reading there"
+                )
+
+    def _json(self, status: int, body: bytes, what: str) -> Any:
+        if status >= 300:
+            raise self._http_error(status, body, what)
+        if not body.strip():
+            return None
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            kind = "an HTML page" if body.lstrip()[:1] == b"<" else "not valid JSON"
+            raise RemoteError(
+                f"NetBox at {self.url} answered {what} with {kind} (a proxy or a login "
+                "page in front of NetBox?)"
+            ) from None
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        data: Any = None,
+        *,
+        what: str,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        status, body = self._send(
+            method, f"{self.url}/api/{path}/", what=what, params=params, data=data
+        )
+        if status == 404 and what == "status":
+            raise ConnectionFailure(
+                f"{self.url} does not look like a NetBox API (HTTP 404 at /api/status/)"
+            )
+        try:
+            return self._json(status, body, what)
+        except RemoteError as exc:
+            if what == "status" and not isinstance(exc, NetBoxRequestFailed):
+                raise ConnectionFailure(
+                    f"{self.url} does not look like a NetBox API (answer to status is not JSON)"
+                ) from None
+            raise
+
+    def _http_error(self, status: int, raw: bytes, what: str) -> LsgErrorLike:
+        text = raw[:MAX_ERROR_BYTES].decode("utf-8", errors="replace")
+        try:
+            body: Any = json.loads(text)
+        except (ValueError, RecursionError):
+            body = _shorten(text)
         detail = body.get("detail") if isinstance(body, Mapping) else None
+        detail = _shorten(str(detail), 120) if detail is not None else None
         if status in (401, 403) and what in ("status", "token check"):
             return AuthenticationFailure(
                 f"NetBox at {self.url} refused the token ({status}: {detail or 'forbidden'})"
-            )
-        if status == 404 and what == "status":
-            return ConnectionFailure(
-                f"{self.url} does not look like a NetBox API (HTTP 404 at /api/status/)"
             )
         if status in (401, 403):
             return AuthenticationFailure(
@@ -258,33 +462,88 @@ class NetBoxClient:
             return NetBoxRequestFailed(
                 f"NetBox at {self.url} answered HTTP {status} to {what} after retries", status, body
             )
-        text = " ".join(str(body).split())
-        short = text if len(text) <= 200 else text[:197] + "..."
-        return NetBoxRequestFailed(f"NetBox rejected {what} (HTTP {status}): {short}", status, body)
+        if 300 <= status < 400:
+            return NetBoxRequestFailed(
+                f"NetBox at {self.url} redirected {what} (HTTP {status}); give the URL it "
+                "redirects to (https?) as NETBOX_URL",
+                status,
+                body,
+            )
+        return NetBoxRequestFailed(
+            f"NetBox rejected {what} (HTTP {status}): {_shorten(str(body))}", status, body
+        )
 
     def read_all(self, kind: Kind, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
-        params = {**filters, "limit": self.page_size}
-        try:
-            req = self._request(kind.path, filters=dict(params), limit=self.page_size)
-            return list(req.get())
-        except requests.exceptions.SSLError:
-            raise ConnectionFailure(f"TLS verification failed for {self.url}") from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-            raise ConnectionFailure(
-                f"cannot reach NetBox at {self.url}: {_short_reason(exc)}"
-            ) from None
-        except RequestError as exc:
-            raise self._http_error(exc.req, f"reading {kind.label}s") from None
+        """Every object of `kind` matching `filters`, page by page.
+
+        Only the query of NetBox's `next` link is followed, on our own URL: a NetBox
+        behind a proxy may name an internal host there, and the token must not go
+        anywhere but the URL it was given for.
+        """
+        what = f"reading {kind.label}s"
+        url = f"{self.url}/api/{kind.path}/"
+        params: Mapping[str, Any] | None = {**filters, "limit": self.page_size}
+        seen: set[str] = set()
+        results: list[dict[str, Any]] = []
+        for _ in range(self.settings.max_pages):
+            status, body = self._send("GET", url, what=what, params=params)
+            page = self._json(status, body, what)
+            if not (isinstance(page, Mapping) and isinstance(page.get("results"), list)):
+                raise RemoteError(f"NetBox at {self.url} answered {what} with no list of results")
+            results.extend(r for r in page["results"] if isinstance(r, dict))
+            next_link = page.get("next")
+            if not next_link:
+                return results
+            if not isinstance(next_link, str):
+                raise RemoteError(f"NetBox at {self.url} answered {what} with a bad next link")
+            query = urllib.parse.urlsplit(next_link).query
+            key = "&".join(sorted(query.split("&")))
+            if key in seen or (params is not None and not seen and _same_query(params, key)):
+                raise RemoteError(
+                    f"NetBox at {self.url} sent {what} round in a loop (its next page is "
+                    "one already read); stopped"
+                )
+            seen.add(key)
+            url = f"{self.url}/api/{kind.path}/?{query}"
+            params = None
+        raise RemoteError(
+            f"NetBox at {self.url} sent more than {self.settings.max_pages:,} pages for "
+            f"{what}; stopped"
+        )
 
     def create(self, kind: Kind, objects: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        result = self._call("post", kind.path, list(objects), what=f"creating {kind.label}s")
-        return list(result) if isinstance(result, list) else [result]
+        what = f"creating {kind.label}s"
+        result = self._call("POST", kind.path, list(objects), what=what)
+        created = result if isinstance(result, list) else [result]
+        if len(created) != len(objects) or not all(
+            isinstance(r, dict) and isinstance(r.get("id"), int) for r in created
+        ):
+            raise RemoteError(
+                f"NetBox at {self.url} answered {what} with something other than the "
+                f"{len(objects)} object(s) created"
+            )
+        return created
 
     def update(self, kind: Kind, objects: Sequence[Mapping[str, Any]]) -> None:
-        self._call("patch", kind.path, list(objects), what=f"updating {kind.label}s")
+        self._call("PATCH", kind.path, list(objects), what=f"updating {kind.label}s")
 
     def delete(self, kind: Kind, ids: Sequence[int]) -> None:
-        self._call("delete", kind.path, [{"id": i} for i in ids], what=f"deleting {kind.label}s")
+        self._call("DELETE", kind.path, [{"id": i} for i in ids], what=f"deleting {kind.label}s")
+
+
+MAX_ERROR_BYTES = 64 * 1024
+"""Bytes of an error body parsed for its details (NetBox's validation errors)."""
+
+
+def _shorten(text: str, limit: int = ERROR_BODY_CHARS) -> str:
+    """One line of at most `limit` characters, with secrets and credentials masked."""
+    line = " ".join(redact(text).split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _same_query(params: Mapping[str, Any], key: str) -> bool:
+    first = urllib.parse.urlencode(sorted((k, str(v)) for k, v in params.items()))
+    return "&".join(sorted(first.split("&"))) == key
 
 
 LsgErrorLike = AuthenticationFailure | ConnectionFailure | NetBoxRequestFailed

@@ -12,6 +12,7 @@ written; those are consistent, and the next push computes the rest.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,9 @@ from lsg_infra.netbox.model import (
     State,
 )
 from lsg_infra.netbox.records import state_from_records
+from lsg_infra.redact import redact
 from lsg_infra.sinks import write_text_atomic
+from lsg_infra.sources.files import PULLED_SUFFIX
 
 Advance = Callable[[int], None]
 
@@ -151,6 +154,10 @@ def _payload(change: Change, ids: _Ids, tag_id: int | None) -> dict[str, Any]:
     return body
 
 
+MAX_DETAIL = 500
+"""Characters of NetBox's validation errors quoted in a message."""
+
+
 def _describe_errors(body: Any, chunk: Sequence[Change]) -> str:
     """'device rs-kikinda/srv-01: name: device with this name already exists'."""
 
@@ -240,6 +247,10 @@ def apply(
                         f"({len(chunk)} objects)"
                     )
                     detail = _describe_errors(exc.body, chunk) if exc.status == 400 else str(exc)
+                    # an error body is the server's text: bounded, and never a secret
+                    detail = " ".join(redact(detail).split())
+                    if len(detail) > MAX_DETAIL:
+                        detail = detail[: MAX_DETAIL - 3] + "..."
                     raise ChunkFailed(
                         f"NetBox rejected {where}: {detail}; {written} object(s) written before "
                         "it are kept, nothing of this chunk was written; fix it and push again"
@@ -320,11 +331,36 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
     return {k: doc[k] for k in order if doc.get(k) or k in ("municipality", "sites")}
 
 
+_STAMP = "# lsg-infra netbox pull, content sha256:"
+
+
 def inventory_yaml(inventory: Inventory) -> str:
-    header = f"# {inventory.municipality.name}: pulled from NetBox by lsg-infra.\n"
-    return header + yaml.safe_dump(
+    """The inventory file `pull` writes: a header naming its origin, with a digest of
+    the content so that a later pull can tell whether a person has edited it since."""
+    body = yaml.safe_dump(
         inventory_document(inventory), sort_keys=False, allow_unicode=True, width=100
     )
+    header = f"# {inventory.municipality.name}: pulled from NetBox by lsg-infra.\n"
+    return header + f"{_STAMP}{_digest(body)}\n" + body
+
+
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def written_by_pull(path: Path) -> bool:
+    """True when `path` is a file `pull` wrote and nobody has changed since."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+            if _STAMP.encode() not in head:
+                return False
+            text = (head + fh.read()).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    _header, _, rest = text.partition("\n")
+    stamp, _, body = rest.partition("\n")
+    return stamp.startswith(_STAMP) and stamp[len(_STAMP) :] == _digest(body)
 
 
 def inventory_path(out: Path, lsg_id: str) -> Path:
@@ -332,10 +368,20 @@ def inventory_path(out: Path, lsg_id: str) -> Path:
     return out / lsg_id[:2] / f"{lsg_id[3:]}.yaml"
 
 
-def write_inventories(inventories: Sequence[Inventory], out: Path) -> list[Path]:
+def write_inventories(
+    inventories: Sequence[Inventory], out: Path, *, overwrite: bool = False
+) -> list[Path]:
+    """Write each inventory as `<out>/<country>/<slug>.yaml`; the paths written.
+
+    A file a person wrote there (anything but an unchanged earlier pull) is never
+    rewritten: the pull goes beside it as `<slug>.netbox.yaml`, to compare and merge
+    by hand, unless `overwrite`.
+    """
     paths = []
     for inv in inventories:
         path = inventory_path(out, inv.id)
+        if not overwrite and (path.exists() or path.is_symlink()) and not written_by_pull(path):
+            path = path.with_name(path.name.removesuffix(".yaml") + PULLED_SUFFIX)
         write_text_atomic(path, inventory_yaml(inv))
         paths.append(path)
     return paths

@@ -31,6 +31,8 @@ RECORD_LISTS = ("sites", "links", "assets", "software")
 ProgressFn = Callable[[Path], None]
 GENERATED_SUFFIX = ".discovered.yaml"
 """Files that discovery writes beside an inventory; they are not inventories."""
+PULLED_SUFFIX = ".netbox.yaml"
+"""Files `lsg netbox pull` writes beside an inventory a person wrote, to compare by hand."""
 
 
 def display_path(path: Path) -> str:
@@ -63,7 +65,7 @@ def _listed(paths: Iterable[Path]) -> dict[Path, str | None]:
                 ) from None
         folder = (root if root.is_dir() else root.parent).resolve()
         for path in yamlfile.iter_yaml_files(root):
-            if path.name.endswith(GENERATED_SUFFIX):
+            if path.name.endswith((GENERATED_SUFFIX, PULLED_SUFFIX)):
                 continue
             target = path.resolve()
             if target in targets:

@@ -182,7 +182,14 @@ def test_cli_errors_are_one_line(netbox: Any, case: str) -> None:
         env["NETBOX_URL"] = f"http://127.0.0.1:{_closed_port()}"
     env.pop("LSG_DEBUG", None)
     proc = subprocess.run(
-        [sys.executable, "-c", "from lsg_infra.cli.main import main; main()", "netbox", "check"],
+        [
+            sys.executable,
+            "-c",
+            "from lsg_infra.cli.main import main; main()",
+            "netbox",
+            "check",
+            "--insecure-http",  # the test NetBox serves plain http on 127.0.0.1
+        ],
         capture_output=True,
         text=True,
         env=env,
