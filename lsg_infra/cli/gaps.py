@@ -91,7 +91,7 @@ def _gap_row(gap: Gap) -> list[Any]:
         gap.shortfall,
         gap.unit,
         gap.reason,
-        "; ".join(f"{r.item} x{r.per_unit}+{r.fixed}" for r in gap.remedies),
+        "; ".join(r.describe() for r in gap.remedies),
         "; ".join(gap.references),
         " ".join(gap.assets),
         gap.source,

@@ -102,6 +102,21 @@ class Remedy(BaseModel):
     def quantity(self, shortfall: Decimal, employees: int = 0) -> Decimal:
         return shortfall * self.per_unit + self.fixed + self.per_employee * employees
 
+    def describe(self) -> str:
+        """'windows-server-cal x0+1/employee when licensed', for tables of gaps."""
+        text = f"{self.item} x{self.per_unit}+{self.fixed}"
+        if self.per_employee:
+            text += f"+{self.per_employee}/employee"
+        if self.when is not None:
+            text += f" when {self.when.value}"
+        if self.kinds:
+            text += f" if {'/'.join(k.value for k in self.kinds)}"
+        if self.min_employees is not None:
+            text += f" from {self.min_employees} staff"
+        if self.max_employees is not None:
+            text += f" up to {self.max_employees} staff"
+        return text
+
     def fits(self, kind: GapKind, employees: int | None) -> bool:
         """Whether this remedy applies to a gap of `kind` in an LSG of `employees` staff."""
         if self.kinds and kind not in self.kinds:
