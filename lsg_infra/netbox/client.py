@@ -126,8 +126,16 @@ def check_url(url: str, source: str = "NetBox URL") -> str:
     """`url` without a trailing slash, when it is http(s)://host[:port][/path]; a
     one-line UsageError otherwise. Credentials in it are refused and never shown."""
     text = str(url).strip()
+    if not text.isascii() or not text.isprintable() or any(c.isspace() for c in text):
+        raise UsageError(
+            f"{source}: holds a space, a control or a non-ASCII character; expected "
+            "https://host[:port][/path] (an international name in its ASCII form)"
+        )
     try:
         parts = urllib.parse.urlsplit(text)
+    except ValueError as exc:
+        raise UsageError(f"{source} {redact(text)!r}: not a URL ({exc})") from None
+    try:
         port = parts.port
     except ValueError:
         raise UsageError(
@@ -147,8 +155,6 @@ def check_url(url: str, source: str = "NetBox URL") -> str:
         )
     if port == 0:
         raise UsageError(f"{source} {text!r}: the port is not a number from 1 to 65535")
-    if not text.isascii() or not text.isprintable():
-        raise UsageError(f"{source}: holds a control or non-ASCII character; use the ASCII form")
     if parts.query or parts.fragment:
         raise UsageError(f"{source} {text!r}: expected no ?query or #fragment")
     return text.rstrip("/")
@@ -375,6 +381,9 @@ class NetBoxClient:
             raise ConnectionFailure(
                 f"NetBox at {self.url}: {what} failed: {type(exc).__name__}"
             ) from None
+        except OSError as exc:  # requests' own: REQUESTS_CA_BUNDLE names no file, say
+            reason = " ".join(redact(str(exc)).split())[:200] or type(exc).__name__
+            raise ConnectionFailure(f"NetBox at {self.url}: {what} failed: {reason}") from None
         return response.status_code, body
 
     def _read_body(self, response: requests.Response, started: float, what: str) -> bytes:

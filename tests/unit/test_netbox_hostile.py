@@ -344,6 +344,10 @@ def test_bad_token_refused_never_shown(token: str) -> None:
         ("https://", "expected https://host"),
         ("https://admin:hunter2secret@netbox.example.org", "credentials"),
         ("http://netbox.example.org", "plain http"),
+        ("https://[::1", "not a URL"),
+        ("https://net box.example.org", "a space"),
+        ("https://netbox.example.org/\x1b[2J", "a control"),
+        ("https://нетбокс.срб", "non-ASCII"),
     ],
 )
 def test_bad_url_is_one_line_usage_error(url: str, said: str) -> None:
@@ -469,3 +473,11 @@ def test_ca_bundle_wins_over_requests_ca_bundle(
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_missing_requests_ca_bundle_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """requests raises a plain OSError for a REQUESTS_CA_BUNDLE that names no file."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/ca.pem")
+    nb = client("https://127.0.0.1:9")
+    with pytest.raises(ConnectionFailure, match="CA certificate bundle"):
+        finishes(lambda: nb.read_all(TAGS, {}))
