@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from lsg_infra import api
 from lsg_infra.cli import output
-from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, inventory_paths
+from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, finite, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
 
@@ -80,10 +80,11 @@ def discover(
     ] = None,
     workers: Annotated[int, typer.Option(min=1, max=256, help="Hosts at a time.")] = 20,
     connect_timeout: Annotated[
-        float, typer.Option(min=0.5, max=600, help="Seconds to connect and log in.")
+        float,
+        typer.Option(min=0.5, max=600, callback=finite, help="Seconds to connect and log in."),
     ] = 10.0,
     command_timeout: Annotated[
-        float, typer.Option(min=1, max=3600, help="Seconds for the facts script.")
+        float, typer.Option(min=1, max=3600, callback=finite, help="Seconds for the facts script.")
     ] = 60.0,
     known_hosts: Annotated[
         Path,

@@ -50,9 +50,11 @@ def _root(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(output.SafeLogFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(
         level=logging.DEBUG if verbose or os.environ.get("LSG_DEBUG") else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        handlers=[handler],
     )
     redact.install_log_filter()
 

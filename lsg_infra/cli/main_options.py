@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -46,6 +47,14 @@ RowsFormatOpt = Annotated[
     typer.Option("--format", "-f", help="Output format: table, json or csv (one row each)."),
 ]
 """--format of a command that prints one list of rows, which csv can carry."""
+
+
+def finite(value: float | None) -> float | None:
+    """Callback for float options: NaN and infinity pass click's min/max (every comparison
+    with NaN is false), and a NaN timeout never expires."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number; expected a finite number")
+    return value
 
 
 def inventory_paths(given: list[Path] | None) -> list[Path]:

@@ -14,6 +14,7 @@ import csv
 import errno
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -146,6 +147,14 @@ def error(message: str) -> None:
     cost 0.3 ms a line (16 s for a file with 50,000 unknown keys).
     """
     sys.stderr.write("".join(safe(part) + "\n" for part in str(message).split("\n")))
+
+
+class SafeLogFormatter(logging.Formatter):
+    """Log records shown as written: a logged host name or NetBox answer cannot drive the
+    terminal (tracebacks keep their line breaks, every line is escaped)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "\n".join(safe(part) for part in super().format(record).split("\n"))
 
 
 # json.dumps escapes C0 controls itself; with ensure_ascii=False the C1 controls and

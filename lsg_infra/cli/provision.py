@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from lsg_infra import api
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
-from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, inventory_paths
+from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, finite, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.model.inventory import Inventory
@@ -104,7 +104,9 @@ def preflight(
     known_hosts: KnownHostsOpt = None,
     identity: IdentityOpt = None,
     ssh_config: SshConfigOpt = None,
-    connect_timeout: Annotated[float, typer.Option(help="Seconds to wait for a host.")] = 10.0,
+    connect_timeout: Annotated[
+        float, typer.Option(min=0.5, max=600, callback=finite, help="Seconds to wait for a host.")
+    ] = 10.0,
     playbooks: Annotated[
         Path | None, typer.Option("--playbooks", help="Ansible project (default: bundled).")
     ] = None,

@@ -190,3 +190,27 @@ def test_budget_refusal_is_one_line_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert len(done.stderr.splitlines()) == 1 and "--budget '1e30'" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_log_records_are_escaped() -> None:
+    import logging
+
+    record = logging.LogRecord(
+        "lsg_infra", logging.WARNING, __file__, 1, "host said %s", (HOSTILE,), None
+    )
+    shown = output.SafeLogFormatter("%(levelname)s %(message)s").format(record)
+    assert shown.startswith("WARNING host said Kikinda\\x1b]0;owned\\x07")
+    assert "\x1b" not in shown and "\u202e" not in shown
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
+def test_timeouts_are_finite_numbers(value: str) -> None:
+    done = lsg("preflight", "rs-kikinda", "--connect-timeout", value)
+    assert done.returncode == 2, done.stderr
+    assert "--connect-timeout" in done.stderr
+    import typer
+
+    from lsg_infra.cli.main_options import finite
+
+    with pytest.raises(typer.BadParameter):
+        finite(float(value))
