@@ -33,7 +33,7 @@ def _clean(value: Any) -> Any:
 def main() -> None:
     invs = api.load_inventories([HERE / "inventory"])
     ids = [inv.id for inv in invs]
-    client = connect(load_settings())
+    client = connect(load_settings(insecure_http=True))  # the local test NetBox is plain http
     push(invs, client, apply_changes=True, scope=ids)
     records: dict[str, list[Any]] = {}
     for name in ORDER:
