@@ -109,6 +109,7 @@ def publish_set(
     owned: Collection[str],
     manifest_name: str = MANIFEST,
     run_id: str | None = None,
+    on_wait: Callable[[], object] | None = None,
 ) -> PublishedSet:
     """Write a set of files as one: all of this run, or (if it fails) all of the previous.
 
@@ -118,11 +119,12 @@ def publish_set(
     same folder are serialised by a lock file beside it (`.<name>.lock`, fcntl), and
     hidden folders left by killed runs are removed once the lock is held. `folder` may
     only hold files named in `owned` (what a run writes): it is replaced as a whole.
+    `on_wait` is called once if another run holds the lock (to say why nothing happens).
     """
     given, folder = folder, Path(os.path.abspath(folder))
     check_set_folder(folder, {*owned, manifest_name})
     run = run_id or uuid.uuid4().hex
-    with _locked(folder):
+    with _locked(folder, on_wait):
         remove_stale(folder)
         check_set_folder(folder, {*owned, manifest_name})
         try:
@@ -190,7 +192,7 @@ def remove_stale(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def _locked(folder: Path, on_wait: Callable[[], object] | None = None) -> Iterator[None]:
     """Hold `.<folder>.lock` beside `folder`; the kernel releases it if the run dies."""
     lock = folder.parent / f".{folder.name}{LOCK_SUFFIX}"
     try:
@@ -199,7 +201,12 @@ def _locked(folder: Path) -> Iterator[None]:
     except OSError as exc:
         raise OutputError(f"cannot write {folder}: {exc.strerror}") from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # another run into this folder: wait for it
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)  # another run into this folder: wait for it
         yield
     finally:
         os.close(fd)  # closing releases the lock; the file stays for the next run

@@ -144,7 +144,12 @@ def plan(
             catalogue_override=catalogue,
             progress=advance,
         )
-    published = publish_set(out, lambda folder: write_all(result, folder), owned=OUTPUTS)
+    published = publish_set(
+        out,
+        lambda folder: write_all(result, folder),
+        owned=OUTPUTS,
+        on_wait=lambda: output.error(f"waiting for another lsg plan writing into {out} ..."),
+    )
 
     def eur(value: Decimal) -> str:
         return f"{value:,.0f}"

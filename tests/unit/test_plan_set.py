@@ -158,3 +158,28 @@ def test_a_folder_holding_other_files_is_not_replaced(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"notes\.txt"):
         publish_set(tmp_path, lambda f: [_write(f, "plan.json", "x")], owned=OUTPUTS)
     assert (tmp_path / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_a_second_run_says_it_waits_for_the_first(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    waited: list[str] = []
+
+    def fill_while_another_waits(folder: Path) -> list[Path]:
+        # a second run into the same folder while this one holds the lock, in a thread
+        import threading
+
+        second = threading.Thread(
+            target=publish_set,
+            args=(out, lambda f: [_write(f, "plan.json", "second")]),
+            kwargs={"owned": OUTPUTS, "on_wait": lambda: waited.append("waiting")},
+        )
+        second.start()
+        second.join(timeout=0.5)  # it cannot finish: the lock is held
+        assert second.is_alive()
+        fill_while_another_waits.second = second  # type: ignore[attr-defined]
+        return [_write(folder, "plan.json", "first")]
+
+    publish_set(out, fill_while_another_waits, owned=OUTPUTS)
+    fill_while_another_waits.second.join(timeout=60)  # type: ignore[attr-defined]
+    assert waited == ["waiting"]
+    assert (out / "plan.json").read_text("utf-8") == "second"
