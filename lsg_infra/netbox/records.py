@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lsg_infra.errors import RemoteError
 from lsg_infra.netbox.model import KINDS, ORDER, TAG_SLUG, Key, NbObject, Ref, State, empty_state
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -127,35 +128,43 @@ def state_from_records(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> St
         return Ref(target, key if key is not None else ("#id", str(obj_id)))
 
     for kind in ORDER:
-        spec = KINDS[kind]
-        pending: list[tuple[Mapping[str, Any], dict[str, Any]]] = []
-        for record in records.get(kind, ()):
-            fields: dict[str, Any] = {}
-            for name in FIELDS[kind]:
-                value = record.get(name)
-                target = spec.refs.get(name)
-                if target is not None and target != kind:
-                    fields[name] = ref(target, value)
-                elif target is None:
-                    fields[name] = _plain(value)
-                if name == "custom_fields":
-                    fields[name] = {
-                        k: v for k, v in (value or {}).items() if k.startswith(CF_PREFIX)
-                    }
-            if kind == "custom_fields":
-                fields["object_types"] = sorted(fields.get("object_types") or [])
-            pending.append((record, fields))
-            # Self-references (region parents) are resolved once every key is known.
-            if all(t != kind for t in spec.refs.values()):
-                keys[(kind, int(record["id"]))] = spec.key(fields)
-            else:
-                keys[(kind, int(record["id"]))] = (str(record.get("slug")),)
-        for record, fields in pending:
-            for name, target in spec.refs.items():
-                if target == kind:
-                    fields[name] = ref(target, record.get(name))
-            key = spec.key(fields)
-            state[kind][key] = NbObject(
-                kind, key, fields, id=int(record["id"]), tagged=_is_tagged(kind, record)
-            )
+        try:
+            spec = KINDS[kind]
+            pending: list[tuple[Mapping[str, Any], dict[str, Any]]] = []
+            for record in records.get(kind, ()):
+                fields: dict[str, Any] = {}
+                for name in FIELDS[kind]:
+                    value = record.get(name)
+                    target = spec.refs.get(name)
+                    if target is not None and target != kind:
+                        fields[name] = ref(target, value)
+                    elif target is None:
+                        fields[name] = _plain(value)
+                    if name == "custom_fields":
+                        fields[name] = {
+                            k: v for k, v in (value or {}).items() if k.startswith(CF_PREFIX)
+                        }
+                if kind == "custom_fields":
+                    fields["object_types"] = sorted(fields.get("object_types") or [])
+                pending.append((record, fields))
+                # Self-references (region parents) are resolved once every key is known.
+                if all(t != kind for t in spec.refs.values()):
+                    keys[(kind, int(record["id"]))] = spec.key(fields)
+                else:
+                    keys[(kind, int(record["id"]))] = (str(record.get("slug")),)
+            for record, fields in pending:
+                for name, target in spec.refs.items():
+                    if target == kind:
+                        fields[name] = ref(target, record.get(name))
+                key = spec.key(fields)
+                state[kind][key] = NbObject(
+                    kind, key, fields, id=int(record["id"]), tagged=_is_tagged(kind, record)
+                )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # NetBox (or something answering in its place) sent a record of another
+            # shape: one line naming the kind, never an internal error
+            raise RemoteError(
+                f"NetBox sent {KINDS[kind].label} records lsg-infra cannot read "
+                f"({type(exc).__name__}); is it NetBox 4.2 to 4.x?"
+            ) from None
     return state

@@ -298,8 +298,14 @@ def pull(
 ) -> list[Inventory]:
     """The inventories NetBox holds for `lsgs` (all LSG tenants when empty), validated."""
     state = read_state(transport, lsgs, on_read)
+    try:
+        documents = list(inventory_dicts_from_state(state, lsgs))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RemoteError(
+            f"NetBox data lsg-infra cannot turn into inventories ({type(exc).__name__})"
+        ) from None
     inventories = []
-    for doc in inventory_dicts_from_state(state, lsgs):
+    for doc in documents:
         try:
             inventories.append(Inventory.model_validate(doc))
         except ValidationError as exc:

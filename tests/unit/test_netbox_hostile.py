@@ -481,3 +481,30 @@ def test_missing_requests_ca_bundle_is_one_line(monkeypatch: pytest.MonkeyPatch)
     nb = client("https://127.0.0.1:9")
     with pytest.raises(ConnectionFailure, match="CA certificate bundle"):
         finishes(lambda: nb.read_all(TAGS, {}))
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value"),
+    [
+        ("devices", "site", "not-a-reference"),
+        ("devices", "id", None),
+        ("tenants", "custom_fields", ["a", "list"]),
+        ("sites", "tenant", {"id": "seven"}),
+    ],
+)
+def test_records_of_another_shape_are_one_line(kind: str, field: str, value: Any) -> None:
+    """A record NetBox (or whatever answers in its place) sends in another shape."""
+    from lsg_infra.netbox import pull
+
+    records = json.loads((DATA / "records.json").read_text())
+    records[kind][0][field] = value
+
+    class Replay:
+        page_size = 1000
+
+        def read_all(self, k: Any, filters: Any) -> list[dict[str, Any]]:
+            return list(records.get(k.name, []))
+
+    with pytest.raises(RemoteError, match=r"cannot read|cannot turn") as info:
+        pull(Replay())  # type: ignore[arg-type]
+    assert "\n" not in str(info.value)
