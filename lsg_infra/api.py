@@ -197,7 +197,7 @@ def validate_all(
 
     `blueprint_root=None` checks inventories only (as `validate`).
     """
-    from lsg_infra.sources import blueprints
+    from lsg_infra.sources import blueprints, lsg_reference
 
     result = files.load_inventories(inventory_paths, progress=progress, allow_empty=allow_empty)
     if blueprint_root is None:
@@ -208,6 +208,14 @@ def validate_all(
     if library.library is not None:
         for inventory in result.inventories:
             result.problems.extend(blueprints.check_inventory(inventory, library.library))
+    reference = lsg_reference.find(blueprint_root)
+    if reference is not None:
+        try:
+            known = lsg_reference.load(reference)
+        except (OSError, ValueError) as exc:
+            result.problems.append(Problem(files.display_path(reference), 0, "", str(exc)))
+        else:
+            result.warnings.extend(lsg_reference.population_warnings(result.inventories, known))
     return result
 
 

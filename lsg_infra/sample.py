@@ -2,7 +2,7 @@
 
 `generate(lsgs=250, assets_per_lsg=400, seed=1)` yields `(relative_path, yaml_text)`
 pairs such as `("rs/kikinda.yaml", "municipality:\\n  id: rs-kikinda\\n...")`: real LSG
-names, districts and census populations from `lsg_infra/data/lsg_*.csv`, random but
+names, districts and census populations from blueprints/reference/lsgs.csv, random but
 plausible sites, links, assets, software, services and controls. The same arguments
 always give byte-identical text (each LSG draws from its own seeded generator), and
 every file validates. Pure: reads the packaged CSVs, writes nothing.
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from lsg_infra.sources import lsg_reference
 
 FIRST_YEAR = 2008
 LAST_YEAR = 2025
@@ -62,66 +64,27 @@ def _rows(file_name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
-def _int(text: str) -> int:
-    return int(text) if text.strip().isdigit() else 0
-
-
 @cache
 def reference_lsgs() -> tuple[LsgName, ...]:
-    """Every LSG in the packaged lists, interleaved RS, ME, MK so any prefix has all three."""
+    """Every LSG of reference/lsgs.csv, interleaved RS, ME, MK (any prefix has all three)."""
+    path = lsg_reference.find(None)
+    if path is None:  # pragma: no cover - a broken install; bundled.blueprints() says so first
+        raise FileNotFoundError("blueprints/reference/lsgs.csv is not installed")
     by_country: dict[str, list[LsgName]] = {"RS": [], "ME": [], "MK": []}
-    for row in _rows("lsg_serbia.csv"):
-        district = row["district_en"].removesuffix(" District").strip() or None
-        kind = {"city": "city", "city_municipality": "city-municipality"}.get(
-            row["type"], "municipality"
-        )
-        if row["name_latin"] == "Beograd":
-            kind = "capital"
-        by_country["RS"].append(
+    for known in lsg_reference.load(path).values():
+        slug = known.id.split("-", 1)[1]
+        by_country[known.country].append(
             LsgName(
-                "RS",
-                slugify(row["name_latin"]),
-                row["name_latin"],
-                row["name_cyrillic"],
-                district,
-                _int(row["population_2022"]),
-                kind,
+                known.country,
+                slug,
+                known.name,
+                known.name_local,
+                known.district,
+                known.population or 0,
+                known.type,
             )
         )
-    for row in _rows("lsg_montenegro.csv"):
-        by_country["ME"].append(
-            LsgName(
-                "ME",
-                slugify(row["name_latin"]),
-                row["name_latin"],
-                row["name_cyrillic"],
-                None,
-                _int(row["population_2023"]),
-                "capital" if row["name_latin"] == "Podgorica" else "municipality",
-            )
-        )
-    for row in _rows("lsg_north_macedonia.csv"):
-        name = row["name_latin"]
-        by_country["MK"].append(
-            LsgName(
-                "MK",
-                slugify(name.removeprefix("City of ")),
-                name,
-                row["name_macedonian"],
-                row["region"] or None,
-                _int(row["population_2021"]),
-                "capital" if name == "City of Skopje" else "municipality",
-            )
-        )
-    lists = []
-    for names in by_country.values():
-        seen: set[str] = set()
-        unique = []
-        for lsg in names:  # Novi Sad is listed as a city and as a city municipality
-            if lsg.slug not in seen:
-                seen.add(lsg.slug)
-                unique.append(lsg)
-        lists.append(unique)
+    lists = list(by_country.values())
     out: list[LsgName] = []
     for i in range(max(len(names) for names in lists)):
         out.extend(names[i] for names in lists if i < len(names))
@@ -175,7 +138,7 @@ def generate(lsgs: int, assets_per_lsg: int, seed: int) -> Iterator[tuple[str, s
     for path, doc in generate_inventories(lsgs, assets_per_lsg, seed):
         header = (
             f"# SYNTHETIC inventory from `lsg sample generate` (seed {seed}): name, district\n"
-            "# and census population from lsg_infra/data/lsg_*.csv where known; everything\n"
+            "# and census population from blueprints/reference/lsgs.csv where known; everything\n"
             "# else is random and ILLUSTRATIVE only.\n"
         )
         yield path, header + to_yaml(doc)

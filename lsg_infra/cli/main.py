@@ -85,6 +85,10 @@ def validate(
                     {"file": p.file, "line": p.line, "where": p.where, "message": p.message}
                     for p in sorted(result.problems)
                 ],
+                "warnings": [
+                    {"file": w.file, "line": w.line, "where": w.where, "message": w.message}
+                    for w in sorted(result.warnings)
+                ],
             }
         )
         if result.problems:
@@ -98,6 +102,8 @@ def validate(
         if result.problems:
             raise typer.Exit(2)
         return
+    for warning in sorted(result.warnings):
+        output.error(f"warning: {warning}")
     if result.problems:
         raise InputError(result.problems)
     assets = sum(inv.asset_count() for inv in result.inventories)

@@ -98,6 +98,8 @@ class LoadResult:
     inventories: list[Inventory] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    """Worth a look but not wrong, e.g. a population far from the census figure."""
 
 
 def read_document(path: Path) -> Document | list[Problem]:
