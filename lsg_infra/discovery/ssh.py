@@ -172,6 +172,12 @@ class ParamikoConnector:
     def __init__(self, options: SshOptions) -> None:
         self.options = options
         self._known_hosts = options.known_hosts.expanduser()
+        if self._known_hosts.exists():
+            # once, here: a broken file is one usage error, not one failure per host
+            try:
+                paramiko.HostKeys(str(self._known_hosts))
+            except Exception as exc:  # paramiko: InvalidHostKey, ValueError, UnicodeError
+                raise UsageError(_unreadable_known_hosts(self._known_hosts, exc)) from None
 
     def __repr__(self) -> str:
         return f"ParamikoConnector(known_hosts={str(self._known_hosts)!r})"
@@ -181,10 +187,8 @@ class ParamikoConnector:
         if self._known_hosts.exists():
             try:
                 client.load_host_keys(str(self._known_hosts))
-            except (OSError, paramiko.SSHException) as exc:
-                raise ConnectionFailure(
-                    f"cannot read known_hosts {self._known_hosts}: {exc}"
-                ) from None
+            except Exception as exc:  # changed since __init__ checked it
+                raise ConnectionFailure(_unreadable_known_hosts(self._known_hosts, exc)) from None
         policy: paramiko.MissingHostKeyPolicy = (
             _RecordNewKey(self._known_hosts) if self.options.accept_new else _RejectUnknown()
         )
@@ -265,6 +269,11 @@ class ParamikoConnector:
             return _run_on(client, script, self.options, f"{target.host}:{target.port}")
         finally:
             client.close()
+
+
+def _unreadable_known_hosts(path: Path, exc: BaseException) -> str:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+    return f"cannot read known_hosts {path}: {reason} (expected OpenSSH known_hosts lines)"
 
 
 def _silent(exc: BaseException) -> bool:

@@ -45,11 +45,19 @@ def _override(target: Target, config: paramiko.SSHConfig) -> Target:
             asset_id=target.asset_id,
             # without HostName, ssh would use the name it looked up; here that is the asset's host
             host=target.host if entry.get("hostname", name) == name else str(entry["hostname"]),
-            port=int(entry.get("port", target.port)),
+            port=_port(entry.get("port", target.port), name),
             user=str(entry.get("user", target.user)),
             identity=Path(identity[0]) if identity else target.identity,
         )
     return target
+
+
+def _port(value: object, name: str) -> int:
+    """The Port of an ssh config entry; a one-line error rather than an internal one."""
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise UsageError(f"ssh config: Port {text!r} for {name}: expected a number from 1 to 65535")
+    return int(text)
 
 
 def discovery_targets(

@@ -199,3 +199,35 @@ def test_escape_sequences_in_facts_are_stored_escaped() -> None:
     assert parsed.kernel.release == "6.1\\x1b[31m"
     dumped = parsed.model_dump_json()
     assert "\\u001b" not in dumped and "\x9b" not in dumped
+
+
+@pytest.mark.parametrize("port", ["abc", "99999", "0", "-1"])
+def test_bad_port_in_ssh_config_is_a_usage_error(port: str, tmp_path: Path) -> None:
+    from lsg_infra import api
+    from lsg_infra.discovery import targets
+
+    inv = tmp_path / "inventory" / "rs"
+    inv.mkdir(parents=True)
+    (inv / "test.yaml").write_text(INVENTORY.format(port=22))
+    config = tmp_path / "ssh_config"
+    config.write_text(f"Host 127.0.0.1\n  Port {port}\n")
+    inventories = api.load_inventories([tmp_path / "inventory"])
+    with pytest.raises(UsageError, match=f"Port '{port}' for 127.0.0.1"):
+        targets.discovery_targets(inventories, ssh_config=targets.load_ssh_config(config))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"host ssh-ed25519 !!!notbase64!!!\n",
+        b"\xff\xfe\x00garbage\n",
+        b"h ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ==\n",
+    ],
+)
+def test_broken_known_hosts_is_one_usage_error(content: bytes, tmp_path: Path) -> None:
+    known = tmp_path / "known_hosts"
+    known.write_bytes(content)
+    opts = SshOptions(known_hosts=known)
+    with pytest.raises(UsageError, match="cannot read known_hosts") as info:
+        ParamikoConnector(opts)
+    assert "\n" not in str(info.value)
