@@ -155,7 +155,7 @@ def push(
     if details:
         for c in plan.changes:
             fields = ", ".join(sorted(c.fields)) if c.action == "update" else ""
-            output.console.print(f"{c.action:7} {c.label} {fields}".rstrip(), markup=False)
+            output.line(f"{c.action:7} {c.label} {fields}".rstrip())
     if not plan.changes:
         output.error("NetBox already matches the inventory: nothing to change")
     elif apply:
