@@ -105,3 +105,37 @@ def test_log_records_and_tracebacks_redacted() -> None:
     assert records[0] == "password *** for https://***@h"
     assert "hunter22" not in "\n".join(records)
     assert "ValueError: boom ***" in records[1]
+
+
+def test_cli_errors_pass_through_the_redaction_layer(tmp_path) -> None:
+    """A secret from the environment that ends up in an error line is masked: here a
+    careless inventory whose text holds the SSH password, and NETBOX_URL credentials."""
+    import os
+    import subprocess
+    import sys
+
+    secret = "hunter2-Tr0ub4dor"
+    folder = tmp_path / "inventory" / "rs"
+    folder.mkdir(parents=True)
+    (folder / "x.yaml").write_text(
+        "municipality: {id: rs-x, name: X, country: RS, population: 5000, employees: 40,"
+        f" tier: {secret}}}\nsites: [{{id: hq, name: HQ}}]\n"
+    )
+    env = {**os.environ, "LSG_SSH_PASSWORD": secret}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from lsg_infra.cli.main import main; main()",
+            "validate",
+            str(tmp_path / "inventory"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "tier" in proc.stderr
+    assert secret not in proc.stderr + proc.stdout
