@@ -354,10 +354,9 @@ def build_plan(
     cpv_names: Mapping[str, str] | None = None,
     compliance_pct: Mapping[str, Decimal] | None = None,
 ) -> Plan:
-    """The whole plan for the given gaps.
-
-    >>> plan.lines[0].gross_eur, plan.rollups[-1].totals.tco_gross_eur  # doctest: +SKIP
-    (Decimal('840.00'), Decimal('1234567.89'))
+    """The whole plan for the given gaps: procurement lines, tender lots, roll-ups per
+    LSG, district, country and programme, and the budget by year
+    (tests/unit/test_plan_by_hand.py works the lines out by hand).
     """
     if not years:
         raise CostingError("a plan needs at least one budget year")

@@ -25,7 +25,9 @@ MODULES: dict[Extra, tuple[str, ...]] = {
 
 
 def install_hint(extra: Extra) -> str:
-    """>>> install_hint("netbox")
+    """The command that installs `extra`.
+
+    >>> install_hint("netbox")
     "pip install 'lsg-infra[netbox]'"
     """
     return f"pip install 'lsg-infra[{extra}]'"

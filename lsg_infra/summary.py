@@ -9,10 +9,8 @@ from lsg_infra.model.inventory import Inventory
 
 
 def inventory_row(inv: Inventory, tier: str | None = None) -> dict[str, Any]:
-    """One LSG in one line.
-
-    >>> inventory_row(inv)  # doctest: +SKIP
-    {'id': 'rs-kikinda', 'name': 'Kikinda', 'country': 'RS', 'population': 49326, 'tier': ...}
+    """One LSG in one line: id, names, country, district, population, tier, staff,
+    number of sites and assets, and `by_kind` ({'workstation': 196, ...}).
     """
     m = inv.municipality
     by_kind: Counter[str] = Counter()

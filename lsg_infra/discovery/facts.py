@@ -1,4 +1,4 @@
-"""Facts a server can tell about itself: each one a shell command and a pure parser.
+r"""Facts a server can tell about itself: each one a shell command and a pure parser.
 
 A fact never touches the network or the disk on this side: `parse` turns the text
 a command printed into a typed value, and the unit tests feed it recorded output
@@ -7,9 +7,10 @@ one host run as ONE script in ONE SSH session (`combined_script`), each command
 under its own timeout and output cap, separated by markers carrying a random
 nonce so that nothing the host prints can be mistaken for a marker.
 
->>> sections = split_output(recorded_text, nonce)            # doctest: +SKIP
->>> parse_facts(sections).os                                 # doctest: +SKIP
-OsInfo(id='debian', name='Debian', version='12', pretty='Debian GNU/Linux 12 (bookworm)', ...)
+>>> parse_os_release('ID=debian\nNAME="Debian GNU/Linux"\nVERSION_ID="13"\n')
+OsInfo(id='debian', name='Debian', version='13', pretty=None, id_like=[])
+>>> parse_meminfo("MemTotal:       65843200 kB\n").total_gb
+62.8
 """
 
 from __future__ import annotations

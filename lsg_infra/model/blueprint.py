@@ -45,8 +45,11 @@ class Strict(BaseModel):
 class QuantityRule(Strict):
     """How many items an LSG needs, from its size: the terms are added, then rounded up.
 
-    >>> QuantityRule(per_employee=Decimal(1), fixed=Decimal(2)).required(employees=10, ...)
-    12
+    >>> rule = QuantityRule(per_employee=Decimal("0.5"), per_site=Decimal(1), fixed=Decimal(2))
+    >>> rule.required(employees=9, sites=2, service_centres=0, server_rooms=1)
+    9
+    >>> rule.describe()
+    '0.5 per employee + 1 per site + 2'
     """
 
     per_employee: Count = Decimal(0)
@@ -571,8 +574,8 @@ class ResolvedBlueprint(Strict):
 class BlueprintLibrary(Strict):
     """Everything under `blueprints/`, validated: resolve a tier for a country from it.
 
-    >>> library.for_inventory(inventory).chain  # doctest: +SKIP
-    ('base', 'small', 'medium', 'rs')
+    `resolve(tier, country).chain` names the blueprints applied, in order, e.g.
+    ('base', 'small', 'medium', 'rs').
     """
 
     blueprints: dict[str, Blueprint]

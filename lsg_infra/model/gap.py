@@ -131,8 +131,8 @@ class Remedy(BaseModel):
 class Gap(BaseModel):
     """One unmet requirement for one LSG.
 
-    >>> gap.reason  # doctest: +SKIP
-    '150 of 196 workstations are older than 5 years (bought 2015).'
+    `reason` is one sentence a planner can read aloud, e.g. '150 of 196 workstations
+    are older than 5 years (bought 2015).'
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

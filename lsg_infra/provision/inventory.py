@@ -42,11 +42,8 @@ def host_name(inventory: Inventory, asset_id: str) -> str:
 def ansible_inventory(
     inventory: Inventory, *, tier: str, connection: Connection | None = None
 ) -> dict[str, Any]:
-    """The YAML-ready Ansible inventory.
-
-    >>> inv = ansible_inventory(kikinda, tier="medium")  # doctest: +SKIP
-    >>> inv["all"]["children"]["role_database"]  # doctest: +SKIP
-    {'hosts': {'kikinda-srv-01': {}}}
+    """The YAML-ready Ansible inventory: one group per role, e.g.
+    `["all"]["children"]["role_database"]` is {'hosts': {'kikinda-srv-01': {}}}.
     """
     m = inventory.municipality
     conn = connection or Connection()
