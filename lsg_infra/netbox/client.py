@@ -21,6 +21,7 @@ import json
 import logging
 import math
 import os
+import threading
 import time
 import tomllib
 import urllib.parse
@@ -353,7 +354,8 @@ class NetBoxClient:
         s = self.settings
         started = self.clock()
         try:
-            response = self.session.request(
+            response = self._open(
+                what,
                 method,
                 url,
                 params=dict(params) if params else None,
@@ -385,6 +387,33 @@ class NetBoxClient:
             reason = " ".join(redact(str(exc)).split())[:200] or type(exc).__name__
             raise ConnectionFailure(f"NetBox at {self.url}: {what} failed: {reason}") from None
         return response.status_code, body
+
+    def _open(self, what: str, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """`session.request` up to the end of the headers, waited for at most the answer
+        deadline: a server that drips its status line and headers a byte at a time
+        never trips the read timeout, and requests has no overall limit. The request
+        runs in a daemon thread; one still running at the deadline is abandoned (the
+        command ends with this error, and the thread with the process)."""
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["response"] = self.session.request(method, url, **kwargs)
+            except BaseException as exc:  # handed to the caller's thread below
+                box["error"] = exc
+
+        thread = threading.Thread(target=run, name="lsg-netbox-request", daemon=True)
+        thread.start()
+        thread.join(self.settings.deadline)
+        if thread.is_alive():
+            raise RemoteError(
+                f"NetBox at {self.url} did not answer {what} within "
+                f"{self.settings.deadline:g} s (it sends too slowly)"
+            )
+        if "error" in box:
+            raise box["error"]
+        response: requests.Response = box["response"]
+        return response
 
     def _read_body(self, response: requests.Response, started: float, what: str) -> bytes:
         s = self.settings

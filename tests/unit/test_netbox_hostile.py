@@ -225,9 +225,24 @@ def test_slow_drip_hits_the_answer_deadline(server: str) -> None:
             h.wfile.flush()
 
     Hostile.behave = behave
-    nb = client(server, deadline=5, clock=SteppingClock())
-    with pytest.raises(RemoteError, match="did not finish its answer to reading tags within 5 s"):
+    nb = client(server, deadline=30, clock=SteppingClock())
+    with pytest.raises(RemoteError, match="did not finish its answer to reading tags within 30 s"):
         finishes(lambda: nb.read_all(TAGS, {}))
+
+
+def test_slow_drip_of_the_headers_hits_the_answer_deadline(server: str) -> None:
+    """A byte of the status line every 10 ms, for ever: the read timeout never trips,
+    so only the answer deadline can end it (here 0.5 s; the drip never ends, so the
+    outcome does not depend on how busy the machine is)."""
+
+    def behave(h: Hostile) -> None:
+        while not Hostile.stop.wait(0.01):
+            h.wfile.write(b"X")
+            h.wfile.flush()
+
+    Hostile.behave = behave
+    with pytest.raises(RemoteError, match=r"did not answer reading tags within 0\.5 s"):
+        finishes(lambda: client(server, deadline=0.5).read_all(TAGS, {}))
 
 
 def test_stalled_answer_hits_the_read_timeout(server: str) -> None:
