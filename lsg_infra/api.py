@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.discovery.runner import HostResult
     from lsg_infra.discovery.ssh import SshOptions
     from lsg_infra.discovery.store import Difference
+    from lsg_infra.netbox.client import NetBoxClient
+    from lsg_infra.netbox.model import Plan as NetBoxChanges
     from lsg_infra.netbox.sync import PushResult
 
 DEFAULT_INVENTORY = Path("inventory")
@@ -222,43 +224,68 @@ def assess(
     return assess_all(inventories, library, today or dt.date.today())
 
 
+def netbox_connect(
+    config: Path | None = None, *, ca_bundle: Path | None = None, insecure_http: bool = False
+) -> NetBoxClient:
+    """A checked NetBox connection (URL reachable, token accepted, version supported),
+    settings from NETBOX_URL/NETBOX_TOKEN or the config file; `.url`, `.version`."""
+    from lsg_infra import netbox as nb
+
+    return nb.connect(nb.load_settings(config, ca_bundle=ca_bundle, insecure_http=insecure_http))
+
+
 def netbox_push(
     inventories: Sequence[Inventory],
+    client: NetBoxClient,
     *,
     apply: bool = False,
     prune: bool = False,
-    only: Sequence[str] = (),
-    config: Path | None = None,
-    insecure_http: bool = False,
+    scope: Sequence[str] | None = None,
+    on_read: Callable[[int], None] | None = None,
+    on_write: Callable[[NetBoxChanges], Callable[[int], None] | None] | None = None,
 ) -> PushResult:
-    """Compare inventories with NetBox (settings from NETBOX_URL/NETBOX_TOKEN or the
-    config file) and, with `apply`, make NetBox match; `only` limits reading and
-    pruning to those LSG ids.
+    """Compare inventories with NetBox and, with `apply`, make NetBox match; `scope`
+    limits reading and pruning to those LSG ids (None: every object tagged lsg-infra).
+
+    `on_read(n)` is called as kinds are read; `on_write(changes)` before writing, and
+    may return a callback called as objects are written.
     """
     from lsg_infra import netbox as nb
 
-    client = nb.connect(nb.load_settings(config, insecure_http=insecure_http))
-    return nb.push(inventories, client, apply_changes=apply, prune=prune, scope=list(only) or None)
+    return nb.push(
+        inventories,
+        client,
+        apply_changes=apply,
+        prune=prune,
+        scope=scope,
+        on_read=on_read,
+        on_write=on_write,
+    )
 
 
 def netbox_pull(
+    client: NetBoxClient,
     lsgs: Sequence[str] = (),
     *,
-    out: Path | None = None,
-    overwrite: bool = False,
-    config: Path | None = None,
-    insecure_http: bool = False,
+    on_read: Callable[[int], None] | None = None,
 ) -> list[Inventory]:
-    """The inventories NetBox holds (all LSGs tagged lsg-infra, or `lsgs`); with `out`,
-    also written as `<out>/<country>/<slug>.yaml` (beside a file a person wrote as
-    `<slug>.netbox.yaml`, unless `overwrite`)."""
+    """The inventories NetBox holds (all LSG tenants tagged lsg-infra, or `lsgs`)."""
     from lsg_infra import netbox as nb
 
-    client = nb.connect(nb.load_settings(config, insecure_http=insecure_http))
-    inventories = nb.pull(client, lsgs)
-    if out is not None:
-        nb.write_inventories(inventories, out, overwrite=overwrite)
-    return inventories
+    return nb.pull(client, lsgs, on_read=on_read)
+
+
+def write_pulled_inventories(
+    inventories: Sequence[Inventory], out: Path, *, overwrite: bool = False
+) -> list[Path]:
+    """Write pulled inventories as `<out>/<country>/<slug>.yaml`; the paths written.
+
+    A file a person wrote is never replaced unless `overwrite`: the pull goes beside it
+    as `<slug>.netbox.yaml` (not read as an inventory), to compare and merge.
+    """
+    from lsg_infra import netbox as nb
+
+    return nb.write_inventories(inventories, out, overwrite=overwrite)
 
 
 __all__ = [
@@ -270,8 +297,10 @@ __all__ = [
     "load_blueprints",
     "load_inventories",
     "load_inventories_with_discovered",
+    "netbox_connect",
     "netbox_pull",
     "netbox_push",
     "validate_all",
     "validate_blueprints",
+    "write_pulled_inventories",
 ]

@@ -67,9 +67,7 @@ def check(
 ) -> None:
     """Check the URL, the token and the NetBox version."""
     api.require_extra("netbox", "lsg netbox check")
-    from lsg_infra.netbox import connect, load_settings
-
-    client = connect(load_settings(config, ca_bundle=ca_bundle, insecure_http=insecure_http))
+    client = api.netbox_connect(config, ca_bundle=ca_bundle, insecure_http=insecure_http)
     output.error(f"NetBox {client.version} at {client.url}: token accepted")
 
 
@@ -96,12 +94,10 @@ def push(
 ) -> None:
     """Show how NetBox differs from the inventories; with --apply, make it match."""
     api.require_extra("netbox", "lsg netbox push")
-    from lsg_infra.netbox import connect, load_settings
-    from lsg_infra.netbox import push as do_push
 
     inventories = api.load_inventories(inventory_paths(inventory), only=_lsg_ids(lsgs))
     scope = [inv.id for inv in inventories] if lsgs else None
-    client = connect(load_settings(config, ca_bundle=ca_bundle, insecure_http=insecure_http))
+    client = api.netbox_connect(config, ca_bundle=ca_bundle, insecure_http=insecure_http)
     with ExitStack() as stack:
         read_bar = stack.enter_context(output.progress_bar("Reading NetBox", KINDS_TO_READ))
 
@@ -110,10 +106,10 @@ def push(
                 stack.enter_context(output.progress_bar("Writing to NetBox", plan.writes))
             )
 
-        result = do_push(
+        result = api.netbox_push(
             inventories,
             client,
-            apply_changes=apply,
+            apply=apply,
             prune=prune,
             scope=scope,
             on_read=_advance_by(read_bar),
@@ -188,14 +184,11 @@ def pull(
     it as <slug>.netbox.yaml (not read as an inventory), to compare and merge.
     """
     api.require_extra("netbox", "lsg netbox pull")
-    from lsg_infra.netbox import connect, load_settings, write_inventories
-    from lsg_infra.netbox import pull as do_pull
-
     wanted = _lsg_ids(lsgs)
-    client = connect(load_settings(config, ca_bundle=ca_bundle, insecure_http=insecure_http))
+    client = api.netbox_connect(config, ca_bundle=ca_bundle, insecure_http=insecure_http)
     with output.progress_bar("Reading NetBox", KINDS_TO_READ) as advance:
-        inventories = do_pull(client, wanted, on_read=_advance_by(advance))
-    paths = write_inventories(inventories, out, overwrite=overwrite)
+        inventories = api.netbox_pull(client, wanted, on_read=_advance_by(advance))
+    paths = api.write_pulled_inventories(inventories, out, overwrite=overwrite)
     beside = [p for p in paths if p.name.endswith(".netbox.yaml")]
     output.error(f"wrote {len(paths)} inventory file(s) under {out}")
     for path in beside:
