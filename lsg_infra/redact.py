@@ -8,9 +8,9 @@ into its answer. The CLI's error printing, the log handlers and the provisioning
 runner's artifacts all go through `redact`, so a secret that reaches any of them
 by an unforeseen path is still not shown.
 
->>> register_secret("0123456789abcdef")
->>> redact("token 0123456789abcdef refused by https://admin:pw@nb.example.org/api/")
-'token *** refused by https://***@nb.example.org/api/'
+>>> redact("key 0123456789abcdef refused by https://admin:pw@nb.example.org/api/",
+...        ["0123456789abcdef"])  # what register_secret("0123...") does for every call
+'key *** refused by https://***@nb.example.org/api/'
 """
 
 from __future__ import annotations
