@@ -5,11 +5,12 @@ Every function here takes paths and plain values and returns records; none print
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsg_infra import bundled, extras, scaffold
 from lsg_infra.errors import InputError, Problem, UsageError
@@ -20,7 +21,7 @@ from lsg_infra.sources import files
 
 if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that use it
     from lsg_infra.discovery.runner import HostResult
-    from lsg_infra.discovery.ssh import SshOptions
+    from lsg_infra.discovery.ssh import SshOptions, Target
     from lsg_infra.discovery.store import Difference
     from lsg_infra.netbox.client import NetBoxClient
     from lsg_infra.netbox.model import Plan as NetBoxChanges
@@ -109,6 +110,46 @@ def load_inventories_with_discovered(
     return merged, differences
 
 
+def ssh_options(
+    *,
+    connect_timeout: float = 10.0,
+    command_timeout: float = 60.0,
+    known_hosts: Path | None = None,
+    accept_new: bool = False,
+    identity: Path | None = None,
+    password: str | None = None,
+) -> SshOptions:
+    """How discovery and preflight log in: host keys checked against `known_hosts`
+    (~/.ssh/known_hosts by default); `password`, or LSG_SSH_PASSWORD when None, is
+    masked in every message. UsageError for a timeout that bounds nothing."""
+    from lsg_infra.discovery.ssh import DEFAULT_KNOWN_HOSTS, Secret
+    from lsg_infra.discovery.ssh import SshOptions as Options
+
+    secret = Secret.from_env()
+    if password is not None:
+        secret = Secret(password)
+    return Options(
+        connect_timeout=connect_timeout,
+        command_timeout=command_timeout,
+        known_hosts=known_hosts or DEFAULT_KNOWN_HOSTS,
+        accept_new=accept_new,
+        identity=identity,
+        password=secret,
+    )
+
+
+def ssh_targets(
+    inventories: Sequence[Inventory], *, hosts: Sequence[str] = (), ssh_config: Path | None = None
+) -> list[Target]:
+    """One Target per asset with a management address, in inventory order; `hosts`
+    keeps only those (srv-01 or rs-kikinda/srv-01); `ssh_config` (OpenSSH syntax)
+    overrides addresses, ports and users."""
+    from lsg_infra.discovery import targets
+
+    config = targets.load_ssh_config(ssh_config) if ssh_config is not None else None
+    return targets.discovery_targets(inventories, hosts=hosts, ssh_config=config)
+
+
 def discover(
     inventories: Sequence[Inventory],
     options: SshOptions,
@@ -151,6 +192,36 @@ class Discovery:
     @property
     def all_ok(self) -> bool:
         return all(r.ok for r in self.results)
+
+
+def inventory_row(inventory: Inventory, tier: str | None = None) -> dict[str, Any]:
+    """One LSG in one line: id, names, country, district, population, tier, staff,
+    number of sites and assets, and `by_kind` ({'workstation': 196, ...})."""
+    from lsg_infra.summary import inventory_row as row
+
+    return row(inventory, tier)
+
+
+def inventory_detail(inventory: Inventory, tier: str | None = None) -> dict[str, Any]:
+    """Everything recorded for one LSG, with the source line of each record.
+
+    Where `lsg discover` found facts for it, they take the place of written values
+    that disagree, and two keys are added: `discovered` (one row per host) and
+    `differences` (each with its `message`, 'srv-01: ram_gb written 32 GB (...),
+    discovered 62.8 GB on ...').
+    """
+    from lsg_infra.discovery import store
+    from lsg_infra.summary import inventory_detail as detail_of
+
+    found = store.load_discovered_for(inventory)
+    differences: list[Difference] = []
+    if found is not None:
+        inventory, differences = store.apply_discovered(inventory, found.hosts)
+    detail = detail_of(inventory, tier)
+    if found is not None:
+        detail["discovered"] = store.host_summaries(found)
+        detail["differences"] = [{**dataclasses.asdict(d), "message": str(d)} for d in differences]
+    return detail
 
 
 # ---------------------------------------------------------------- blueprints, gaps
@@ -294,12 +365,16 @@ __all__ = [
     "assess",
     "blueprint_for",
     "discover",
+    "inventory_detail",
+    "inventory_row",
     "load_blueprints",
     "load_inventories",
     "load_inventories_with_discovered",
     "netbox_connect",
     "netbox_pull",
     "netbox_push",
+    "ssh_options",
+    "ssh_targets",
     "validate_all",
     "validate_blueprints",
     "write_pulled_inventories",

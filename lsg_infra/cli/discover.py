@@ -122,17 +122,14 @@ def discover(
 ) -> None:
     """Collect facts from every server with a management address (SSH, in parallel)."""
     api.require_extra("discovery", "lsg discover")
-    from lsg_infra.discovery.ssh import Secret, SshOptions
 
     if fmt is Format.csv:
         raise UsageError("--format csv is not supported here; use table or json")
     inventories = api.load_inventories(inventory_paths(inventory), only=list(lsgs or []))
-    password = Secret.from_env()
-    if ask_password:
-        password = Secret(getpass.getpass("SSH password: "))
+    password = getpass.getpass("SSH password: ") if ask_password else None
     if identity is not None and not identity.expanduser().is_file():
         raise UsageError(f"--identity {identity}: no such file")
-    options = SshOptions(
+    options = api.ssh_options(
         connect_timeout=connect_timeout,
         command_timeout=command_timeout,
         known_hosts=known_hosts,
@@ -140,10 +137,7 @@ def discover(
         identity=identity,
         password=password,
     )
-    from lsg_infra.discovery import targets
-
-    config = targets.load_ssh_config(ssh_config) if ssh_config is not None else None
-    count = len(targets.discovery_targets(inventories, hosts=host or [], ssh_config=config))
+    count = len(api.ssh_targets(inventories, hosts=host or [], ssh_config=ssh_config))
     if count == 0:
         raise UsageError("no asset with a management address (manage: {host: ...}) to discover")
     with _progress(count) as advance:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated
 
 import typer
@@ -13,7 +12,6 @@ from lsg_infra.cli.blueprint import tiers_by_lsg
 from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, RowsFormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.model.inventory import AssetKind
-from lsg_infra.summary import inventory_detail, inventory_row
 
 app = typer.Typer(help="List and show LSG inventories.", no_args_is_help=True)
 
@@ -23,7 +21,7 @@ def list_(inventory: InventoryOpt = None, fmt: RowsFormatOpt = Format.table) -> 
     """One line per LSG: country, population, tier, staff and asset counts."""
     inventories = api.load_inventories(inventory_paths(inventory))
     tiers = tiers_by_lsg(inventories)
-    rows = [inventory_row(inv, tiers.get(inv.id)) for inv in inventories]
+    rows = [api.inventory_row(inv, tiers.get(inv.id)) for inv in inventories]
     if fmt is Format.json:
         output.print_json(rows)
         return
@@ -48,19 +46,11 @@ def show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Everything recorded for one LSG."""
-    from lsg_infra.discovery import store
-
     [inv] = api.load_inventories(inventory_paths(inventory), only=[lsg])
     # Facts from `lsg discover` (a generated file beside the inventory) take the place
     # of written values that disagree; the differences are shown below.
-    found = store.load_discovered_for(inv)
-    differences: list[store.Difference] = []
-    if found is not None:
-        inv, differences = store.apply_discovered(inv, found.hosts)
-    detail = inventory_detail(inv, tiers_by_lsg([inv]).get(inv.id))
-    if found is not None:
-        detail["discovered"] = store.host_summaries(found)
-        detail["differences"] = [{**dataclasses.asdict(d), "message": str(d)} for d in differences]
+    detail = api.inventory_detail(inv, tiers_by_lsg([inv]).get(inv.id))
+    found = "discovered" in detail
     if fmt is Format.json:
         output.print_json(detail)
         return
@@ -115,7 +105,7 @@ def show(
         ),
         right=["count", "purchased"],
     )
-    if found is not None:
+    if found:
         output.print_table(
             "Discovered (lsg discover)",
             ["asset", "when", "os", "kernel", "cores", "RAM GB", "free GB", "packages", "ports"],
@@ -135,8 +125,8 @@ def show(
             ),
             right=["cores", "RAM GB", "free GB", "packages"],
         )
-        for difference in differences:
-            output.line(f"differs: {difference}")
+        for difference in detail["differences"]:
+            output.line(f"differs: {difference['message']}")
     output.print_table(
         "Software",
         ["name", "category", "version"],
