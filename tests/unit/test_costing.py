@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lsg_infra.costing import LsgInfo, build_plan, urgency
@@ -301,6 +301,8 @@ def _bundled() -> tuple[BlueprintLibrary, Catalogue]:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), index=st.integers(0, 250), assets=st.integers(5, 60))
+# Found by the property: a very small LSG (shared tier) subscribes to two hosted servers.
+@example(seed=0, index=35, assets=5)
 def test_recurring_lines_are_yearly_and_bounded_by_what_the_lsg_can_use(rates, seed, index, assets):
     library, catalogue = _bundled()
     docs = list(generate_inventories(index + 1, assets, seed))
@@ -319,11 +321,13 @@ def test_recurring_lines_are_yearly_and_bounded_by_what_the_lsg_can_use(rates, s
             # twelve months of its price a year.
             assert ln.net_eur <= ln.quantity * ln.unit_price_eur * 12, ln.computation
             assert ln.net_eur == ln.quantity * ln.unit_price_eur * ln.periods
-        if ln.billing is Billing.MONTHLY:
-            # Links and hosted services: at most one per site.
+        if ln.billing is Billing.MONTHLY and item.category == "connectivity":
+            # Internet links: at most one per site.
             assert ln.quantity <= sites, ln.computation
         elif item.unit != "day":
-            # Devices, licences, people: never more than staff or devices recorded.
+            # Hosted servers, subscriptions, devices, licences, people: never more than
+            # staff or devices recorded (a very small LSG subscribes to two hosted
+            # servers at its one site, so hosted services are not bounded by sites).
             assert ln.quantity <= max(m.employees, devices, sites) + 4, ln.computation
 
 
