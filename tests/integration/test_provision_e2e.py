@@ -677,7 +677,13 @@ def test_wordpress_hides_user_names_and_rate_limits_logins(provisioned: Provisio
         "/wp-sitemap-users-1.xml",
         "/wp-json/oembed/1.0/embed?url=" + f"https://{WEB_FQDN}/?p=1",
     ):
-        status, _, body = _get(https(), path)
+        status, headers, body = _get(https(), path)
+        for _ in range(3):  # plain permalinks: /wp-json/... redirects to ?rest_route=
+            if status not in (301, 302):
+                break
+            location = headers["location"]
+            assert location.startswith(f"https://{WEB_FQDN}/"), location
+            status, headers, body = _get(https(), location.removeprefix(f"https://{WEB_FQDN}"))
         assert "lsg-admin" not in body, (path, status, body[:300])
         if "oembed" not in path:
             assert status in (401, 403, 404), (path, status)
@@ -700,7 +706,7 @@ def test_wordpress_hides_user_names_and_rate_limits_logins(provisioned: Provisio
 
 
 LYNIS_FILES = (Path("/usr/sbin/lynis"), Path("/usr/share/lynis"), Path("/etc/lynis"))
-LYNIS_FLOOR = 75
+LYNIS_FLOOR = 78  # measured 79 on both hosts in containers; the goal of 80 needs a VM (README)
 
 
 def test_lynis_hardening_index(provisioned: Provisioned) -> None:
@@ -727,3 +733,22 @@ def test_lynis_hardening_index(provisioned: Provisioned) -> None:
             print("  " + line.removeprefix("suggestion[]="))
     AUDIT_RESULTS["lynis"] = indexes
     assert all(index >= LYNIS_FLOOR for index in indexes.values()), indexes
+
+
+def test_services_run_sandboxed(provisioned: Provisioned) -> None:
+    units = {APP: ["nginx.service", "php8.4-fpm.service"], DB: ["postgresql@17-main.service"]}
+    for name, names in units.items():
+        host = provisioned.hosts[name]
+        for unit in names:
+            shown = _sudo(
+                host, f"systemctl show -p ActiveState -p ProtectSystem -p PrivateTmp {unit}"
+            )
+            assert set(shown.split()) == {
+                "ActiveState=active",
+                "ProtectSystem=full",
+                "PrivateTmp=yes",
+            }, (unit, shown)
+            exposure = _sudo(host, f"systemd-analyze security {unit} | tail -n 1")
+            AUDIT_RESULTS[f"systemd {unit}"] = exposure.strip()
+            print(f"\n{name} {unit}: {exposure.strip()}")
+            assert "UNSAFE" not in exposure, exposure
