@@ -23,8 +23,9 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from lsg_infra import redact as redaction
 
@@ -93,15 +94,40 @@ def scrub_artifacts(artifact_dir: Path, env: Mapping[str, str]) -> int:
             doc["env"] = stored_environment({str(k): str(v) for k, v in doc["env"].items()})
             _rewrite(command, json.dumps(doc, ensure_ascii=False))
             rewritten += 1
-    if not secrets:
-        return rewritten
     for path in sorted(p for p in artifact_dir.rglob("*") if p.is_file() and not p.is_symlink()):
+        if path == command:
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue
-        clean = redact(text, secrets)
+        clean = _redact_json(text, secrets) if path.suffix == ".json" else redact(text, secrets)
         if clean != text:
             _rewrite(path, clean)
             rewritten += 1
     return rewritten
+
+
+def _redact_json(text: str, secrets: Sequence[str]) -> str:
+    """Redact the strings of a JSON document (job events), keeping it valid JSON.
+
+    Redacting the text itself could turn `"authorization": null` into invalid
+    JSON (the redaction layer masks what follows "authorization"), and
+    ansible-runner then cannot read the run's events and recap.
+    """
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return redact(text, secrets)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return redact(value, secrets)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    cleaned = walk(doc)
+    return text if cleaned == doc else json.dumps(cleaned, ensure_ascii=False)

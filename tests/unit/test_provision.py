@@ -238,6 +238,7 @@ def test_provision_artifacts_hold_no_secret_of_the_environment(
         inventory, run_dir=tmp_path / "runs", playbooks=project, playbook="leak.yml"
     )
     assert result.succeeded, result
+    assert [(h.host, h.ok) for h in result.hosts] == [("here", 1)]  # recap still readable
     command = json.loads((result.artifacts / "command").read_text())
     assert command["env"]["NETBOX_TOKEN"] == "<not stored>"
     stdout = (result.artifacts / "stdout").read_text()
@@ -316,3 +317,25 @@ def test_collection_requirements_are_pinned_to_what_the_roles_are_tested_with():
     for name, version in pinned.items():
         manifest = root / name.replace(".", "/") / "MANIFEST.json"
         assert json.loads(manifest.read_text())["collection_info"]["version"] == version, name
+
+
+def test_scrubbed_job_events_stay_valid_json(tmp_path: Path):
+    # The redaction layer masks what follows "authorization" (HTTP headers); in a
+    # job event that is a module parameter, `"authorization": null`. Redacting the
+    # raw text made the event invalid JSON and ansible-runner lost the recap.
+    from lsg_infra.provision.scrub import scrub_artifacts
+
+    events = tmp_path / "job_events"
+    events.mkdir()
+    event = {
+        "event": "runner_on_ok",
+        "event_data": {
+            "res": {"invocation": {"module_args": {"authorization": None, "name": "x"}}},
+            "stdout": "password is Rotated-secret-1234",
+        },
+    }
+    (events / "1-a.json").write_text(json.dumps(event))
+    scrub_artifacts(tmp_path, {"LSG_WP_DB_PASSWORD": "Rotated-secret-1234"})
+    cleaned = json.loads((events / "1-a.json").read_text())
+    assert cleaned["event_data"]["stdout"] == "password is ***"
+    assert cleaned["event_data"]["res"]["invocation"]["module_args"]["authorization"] is None
