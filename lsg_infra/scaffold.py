@@ -162,15 +162,16 @@ def render_readme(lsg: ReferenceLsg, inventory: Path, ci: CiService) -> str:
     }[ci]
     return f"""# ICT inventory of {lsg.name}
 
-Kept with [lsg-infra](https://pypi.org/project/lsg-infra/): the inventory of the LSG's
+Kept with lsg-infra: the inventory of the LSG's
 ICT, compared with the reference blueprint for its size and country, and turned into a
 costed procurement plan.
 
 ## Next steps
 
-1. Install the tool: `pipx install lsg-infra` (or `pip install lsg-infra`; add
-   `[provision]` to provision servers with Ansible, `[discovery]` to read facts from
-   servers over SSH, `[netbox]` for NetBox, `[all]` for everything).
+1. Install the tool from a checkout of lsg-infra: `pipx install ./lsg-infra` (or
+   `pip install ./lsg-infra`); add `[provision]` to provision servers with Ansible,
+   `[discovery]` to read facts from servers over SSH, `[netbox]` for NetBox, `[all]`
+   for everything, e.g. `pip install './lsg-infra[provision]'`.
 2. Fill in `{inventory.as_posix()}`: staff numbers, sites, internet links, servers and
    computers, software, eServices, security controls. An editor with a YAML language
    server (VS Code with the YAML extension) checks the file as you type against
