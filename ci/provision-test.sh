@@ -8,7 +8,7 @@
 #                                  [-- EXTRA lsg provision ARGS]
 #   --check   only a dry run of the playbooks (fast; no packages installed)
 #   --keep    leave the hosts running (remove them with ci/hosts.sh down
-#             --name-prefix lsg-provtest)
+#             --name-prefix lsg-provtest[-JOB])
 # Runs `lsg preflight`, then `lsg provision`; exit code is theirs.
 # Needs root (podman); the `lsg` command from PATH or $LSG; blueprints from
 # $LSG_BLUEPRINTS, else ./blueprints, else lsg-infra's own.
@@ -22,7 +22,12 @@ if [[ -z ${LSG_BLUEPRINTS:-} ]]; then
   if [[ -d blueprints ]]; then LSG_BLUEPRINTS=blueprints; else LSG_BLUEPRINTS="$LSG_REPO_ROOT/blueprints"; fi
 fi
 export LSG_BLUEPRINTS
-PREFIX="lsg-provtest"
+# One host group per CI job: two jobs on one runner must not remove each
+# other's hosts (GitLab's CI_JOB_ID, GitHub's run, attempt and job; or
+# LSG_PROVTEST_JOB). Outside CI the group is lsg-provtest.
+JOB_ID="${LSG_PROVTEST_JOB:-${CI_JOB_ID:-${GITHUB_RUN_ID:+$GITHUB_RUN_ID-${GITHUB_RUN_ATTEMPT:-1}-${GITHUB_JOB:-job}}}}"
+JOB_ID=$(printf '%s' "$JOB_ID" | tr 'A-Z_' 'a-z-' | tr -c 'a-z0-9-' '-' | cut -c1-40)
+PREFIX="lsg-provtest${JOB_ID:+-$JOB_ID}"
 TARGET=""
 CHECK=0
 KEEP=0
