@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.netbox.client import NetBoxClient
     from lsg_infra.netbox.model import Plan as NetBoxChanges
     from lsg_infra.netbox.sync import PushResult
+    from lsg_infra.provision.preflight import OsPolicy, PreflightResult
+    from lsg_infra.provision.runner import ProvisionResult
 
 DEFAULT_INVENTORY = Path("inventory")
 DEFAULT_BLUEPRINTS = Path("blueprints")
@@ -224,6 +226,101 @@ def inventory_detail(inventory: Inventory, tier: str | None = None) -> dict[str,
     return detail
 
 
+# ---------------------------------------------------------------- provisioning
+
+
+def preflight_policy(blueprint_root: Path | None = None, playbooks: Path | None = None) -> OsPolicy:
+    """The OS releases preflight accepts: the roles' platforms in `playbooks`, with the
+    end-of-support dates of `blueprint_root` (both default to lsg-infra's own)."""
+    from lsg_infra.provision.preflight import load_policy
+
+    return load_policy(blueprint_root, playbooks)
+
+
+def preflight(
+    targets: Sequence[Target],
+    options: SshOptions,
+    policy: OsPolicy,
+    *,
+    progress: Callable[[PreflightResult], None] | None = None,
+) -> list[PreflightResult]:
+    """Each server checked before a run (reachable, sudo, OS release, disk, clock);
+    one result per target, in the order given. Never raises for a host that fails."""
+    from lsg_infra.discovery.ssh import ParamikoConnector
+    from lsg_infra.provision.preflight import preflight as run_preflight
+
+    return run_preflight(targets, ParamikoConnector(options), policy, progress=progress)
+
+
+def ssh_addresses(inventory: Inventory, ssh_config: Path) -> dict[str, tuple[str, int]]:
+    """Asset id -> (host, port) as `ssh_config` (OpenSSH syntax) rewrites them."""
+    return {t.asset_id: (t.host, t.port) for t in ssh_targets([inventory], ssh_config=ssh_config)}
+
+
+def ansible_inventory(
+    inventory: Inventory,
+    *,
+    tier: str,
+    known_hosts: Path | None = None,
+    identity: Path | None = None,
+    addresses: Mapping[str, tuple[str, int]] | None = None,
+) -> dict[str, Any]:
+    """The YAML-ready Ansible inventory of one LSG: one group per role, e.g.
+    `["all"]["children"]["role_database"]` is {'hosts': {'kikinda-srv-01': {}}}.
+
+    `addresses` replaces management addresses (asset id -> (host, port)); never a password.
+    """
+    from lsg_infra.provision.inventory import Connection
+    from lsg_infra.provision.inventory import ansible_inventory as generate
+
+    connection = Connection(known_hosts=known_hosts, identity=identity, addresses=addresses)
+    return generate(inventory, tier=tier, connection=connection)
+
+
+def read_variables(path: Path) -> dict[str, object]:
+    """A YAML mapping of playbook variables, read safely; InputError at its line if not."""
+    doc = files.read_document(path)
+    if isinstance(doc, list):
+        raise InputError(doc)
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            [Problem(files.display_path(path), 1, "", "expected a mapping of variables")]
+        )
+    return doc.data
+
+
+def provision(
+    ansible_hosts: dict[str, Any],
+    *,
+    run_dir: Path,
+    playbooks: Path | None = None,
+    check: bool = False,
+    limit: str | None = None,
+    tags: Sequence[str] = (),
+    forks: int | None = None,
+    variables: dict[str, Any] | None = None,
+    progress: Callable[[str, str, str], None] | None = None,
+) -> ProvisionResult:
+    """Run the standard playbook (site.yml of `playbooks`, default the bundled ones) on
+    `ansible_hosts` (from `ansible_inventory`); artifacts under `run_dir`, secrets scrubbed.
+
+    `progress(host, task, outcome)` is called as each task ends on each host.
+    """
+    from lsg_infra.provision.runner import run_playbook
+
+    return run_playbook(
+        ansible_hosts,
+        run_dir=run_dir,
+        playbooks=playbooks,
+        check=check,
+        limit=limit,
+        tags=tags,
+        forks=forks,
+        extravars=variables,
+        progress=progress,
+    )
+
+
 # ---------------------------------------------------------------- blueprints, gaps
 
 
@@ -362,6 +459,7 @@ def write_pulled_inventories(
 __all__ = [
     "Discovery",
     "InputError",
+    "ansible_inventory",
     "assess",
     "blueprint_for",
     "discover",
@@ -373,6 +471,11 @@ __all__ = [
     "netbox_connect",
     "netbox_pull",
     "netbox_push",
+    "preflight",
+    "preflight_policy",
+    "provision",
+    "read_variables",
+    "ssh_addresses",
     "ssh_options",
     "ssh_targets",
     "validate_all",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -18,9 +18,8 @@ from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
 from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, finite, inventory_paths
 from lsg_infra.cli.output import Format
-from lsg_infra.errors import InputError, Problem, UsageError
+from lsg_infra.errors import UsageError
 from lsg_infra.model.inventory import Inventory
-from lsg_infra.provision.inventory import Connection, ansible_inventory
 
 LsgArg = Annotated[str, typer.Argument(help="LSG id (rs-kikinda) or slug (kikinda).")]
 KnownHostsOpt = Annotated[
@@ -45,41 +44,28 @@ def _one(lsg: str, inventory: list[Path] | None) -> Inventory:
 
 
 def _tier(inv: Inventory, blueprints: Path | None) -> str:
-    from lsg_infra.sources.blueprints import require_library
-
     m = inv.municipality
-    return require_library(required_root(blueprints)).tier_of(m.population, m.tier).id
+    return api.load_blueprints(required_root(blueprints)).tier_of(m.population, m.tier).id
 
 
-def _connection(
-    inv: Inventory, known_hosts: Path | None, identity: Path | None, ssh_config: Path | None
-) -> Connection:
-    addresses: dict[str, tuple[str, int]] = {}
-    if ssh_config is not None:
-        from lsg_infra.discovery import targets
-
-        config = targets.load_ssh_config(ssh_config)
-        for t in targets.discovery_targets([inv], ssh_config=config):
-            addresses[t.asset_id] = (t.host, t.port)
+def _ansible_inventory(
+    inv: Inventory,
+    tier: str,
+    known_hosts: Path | None,
+    identity: Path | None,
+    ssh_config: Path | None,
+) -> dict[str, Any]:
+    addresses = api.ssh_addresses(inv, ssh_config) if ssh_config is not None else {}
     for path, option in ((known_hosts, "--known-hosts"), (identity, "--identity")):
         if path is not None and not path.expanduser().is_file():
             raise UsageError(f"{option} {path}: no such file")
-    return Connection(
+    return api.ansible_inventory(
+        inv,
+        tier=tier,
         known_hosts=known_hosts.expanduser().resolve() if known_hosts else None,
         identity=identity.expanduser().resolve() if identity else None,
         addresses=addresses or None,
     )
-
-
-def _extra_vars(path: Path) -> dict[str, object]:
-    from lsg_infra.sources.files import display_path, read_document
-
-    doc = read_document(path)
-    if isinstance(doc, list):
-        raise InputError(doc)
-    if not isinstance(doc.data, dict):
-        raise InputError([Problem(display_path(path), 1, "", "expected a mapping of variables")])
-    return doc.data
 
 
 def inventory_ansible(
@@ -90,7 +76,7 @@ def inventory_ansible(
 ) -> None:
     """Print the Ansible inventory generated for one LSG (YAML; JSON with --format json)."""
     inv = _one(lsg, inventory)
-    data = ansible_inventory(inv, tier=_tier(inv, blueprints))
+    data = api.ansible_inventory(inv, tier=_tier(inv, blueprints))
     if fmt is Format.json:
         output.print_json(data)
     else:
@@ -114,30 +100,22 @@ def preflight(
 ) -> None:
     """Check each server before a run: reachable, sudo, OS release, disk, clock."""
     api.require_extra("provision", "lsg preflight")
-    from lsg_infra.discovery import targets
-    from lsg_infra.discovery.ssh import DEFAULT_KNOWN_HOSTS, ParamikoConnector, Secret, SshOptions
-    from lsg_infra.provision.preflight import load_policy
-    from lsg_infra.provision.preflight import preflight as run_preflight
 
     inv = _one(lsg, inventory)
     # The releases preflight accepts: the roles' platforms, with the end-of-support
     # dates the gap analysis uses (one source of truth).
-    policy = load_policy(required_root(blueprints), playbooks)
-    config = targets.load_ssh_config(ssh_config) if ssh_config else None
-    hosts = targets.discovery_targets([inv], ssh_config=config)
+    policy = api.preflight_policy(required_root(blueprints), playbooks)
+    hosts = api.ssh_targets([inv], ssh_config=ssh_config or None)
     if not hosts:
         raise UsageError(f"{inv.id} has no server with a management address (assets[].manage)")
-    options = SshOptions(
+    options = api.ssh_options(
         connect_timeout=connect_timeout,
         command_timeout=60.0,
-        known_hosts=known_hosts or DEFAULT_KNOWN_HOSTS,
+        known_hosts=known_hosts,
         identity=identity,
-        password=Secret.from_env(),
     )
     with output.progress_bar("Preflight", len(hosts), min_total=1) as advance:
-        results = run_preflight(
-            hosts, ParamikoConnector(options), policy, progress=lambda r: advance()
-        )
+        results = api.preflight(hosts, options, policy, progress=lambda r: advance())
     if fmt is Format.json:
         output.print_json(
             [
@@ -199,15 +177,10 @@ def provision(
 ) -> None:
     """Provision one LSG's servers with the standard eGovernment stack."""
     api.require_extra("provision", "lsg provision")
-    from lsg_infra.provision.runner import run_playbook
 
     inv = _one(lsg, inventory)
-    variables = _extra_vars(extra_vars) if extra_vars is not None else None
-    data = ansible_inventory(
-        inv,
-        tier=_tier(inv, blueprints),
-        connection=_connection(inv, known_hosts, identity, ssh_config),
-    )
+    variables = api.read_variables(extra_vars) if extra_vars is not None else None
+    data = _ansible_inventory(inv, _tier(inv, blueprints), known_hosts, identity, ssh_config)
     hosts = list(data["all"]["hosts"])
     if not hosts:
         raise UsageError(f"{inv.id} has no server with a management address (assets[].manage)")
@@ -226,7 +199,7 @@ def provision(
             if host in per_host:
                 bar.update(per_host[host], advance=1, last=f"{outcome}: {task}"[:60])
 
-        result = run_playbook(
+        result = api.provision(
             data,
             run_dir=run_dir.resolve() / inv.id,
             playbooks=playbooks.resolve() if playbooks else None,
@@ -234,7 +207,7 @@ def provision(
             limit=limit,
             tags=split_tags,
             forks=forks,
-            extravars=variables,
+            variables=variables,
             progress=on_task,
         )
     if fmt is Format.json:

@@ -40,13 +40,6 @@ NOT_YET: set[tuple[str, str]] = {
     ("plan.py", "lsg_infra.reports.views"),
     ("plan.py", "lsg_infra.sinks"),
     ("plan.py", "lsg_infra.sources.files"),
-    ("provision.py", "lsg_infra.discovery"),
-    ("provision.py", "lsg_infra.discovery.ssh"),
-    ("provision.py", "lsg_infra.provision.inventory"),
-    ("provision.py", "lsg_infra.provision.preflight"),
-    ("provision.py", "lsg_infra.provision.runner"),
-    ("provision.py", "lsg_infra.sources.blueprints"),
-    ("provision.py", "lsg_infra.sources.files"),
     ("sample.py", "lsg_infra.sample"),
     ("sample.py", "lsg_infra.sinks"),
 }
