@@ -15,3 +15,8 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
+
+# --doctest-modules (pyproject.toml) would also collect each conftest.py as a module
+# of doctests: tests/conftest.py and tests/browser/conftest.py then clash as two
+# modules named `conftest`. They hold no doctests; they are still loaded as conftests.
+collect_ignore_glob = ["conftest.py", "*/conftest.py"]
