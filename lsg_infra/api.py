@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.gaps import Assessment
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
 from lsg_infra.model.inventory import Inventory
+from lsg_infra.model.plan import Plan
 from lsg_infra.sources import files
 
 if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that use it
@@ -28,6 +30,7 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.netbox.sync import PushResult
     from lsg_infra.provision.preflight import OsPolicy, PreflightResult
     from lsg_infra.provision.runner import ProvisionResult
+    from lsg_infra.sinks import PublishedSet
 
 DEFAULT_INVENTORY = Path("inventory")
 DEFAULT_BLUEPRINTS = Path("blueprints")
@@ -224,6 +227,66 @@ def inventory_detail(inventory: Inventory, tier: str | None = None) -> dict[str,
         detail["discovered"] = store.host_summaries(found)
         detail["differences"] = [{**dataclasses.asdict(d), "message": str(d)} for d in differences]
     return detail
+
+
+def inventory_files(paths: Sequence[Path] = (DEFAULT_INVENTORY,)) -> list[Path]:
+    """Every inventory file under the given files or folders, sorted, without duplicates
+    (what `load_inventories` reads: a progress bar's length)."""
+    return files.inventory_files(paths)
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def check_plan_folder(out: Path) -> None:
+    """UsageError unless `out` is absent or holds only files `write_plan` writes there
+    (checked before the work, so that a long run does not end on a refusal)."""
+    from lsg_infra.reports import OUTPUTS
+    from lsg_infra.sinks import MANIFEST, check_set_folder
+
+    check_set_folder(out, {*OUTPUTS, MANIFEST})
+
+
+def plan(
+    inventories: Sequence[Inventory],
+    *,
+    blueprint_root: Path,
+    today: dt.date,
+    years: Sequence[int],
+    horizon_years: int = 5,
+    budget_gross_eur: Decimal | None = None,
+    catalogue: Path | None = None,
+    progress: Callable[[], None] | None = None,
+) -> Plan:
+    """The costed investment plan for `inventories` (loaded and valid): gaps, procurement
+    lines, lots, roll-ups and the budget by year; `catalogue` is a user's own price list
+    over the bundled one. `progress()` is called once per LSG assessed."""
+    from lsg_infra.pipeline import build
+
+    return build(
+        inventories,
+        blueprints_dir=blueprint_root,
+        today=today,
+        years=years,
+        horizon_years=horizon_years,
+        budget_gross_eur=budget_gross_eur,
+        catalogue_override=catalogue,
+        progress=progress,
+    )
+
+
+def write_plan(
+    result: Plan, out: Path, *, on_wait: Callable[[], object] | None = None
+) -> PublishedSet:
+    """Write plan.json, the CSVs, the XLSX and the HTML report into `out` as one set:
+    all of this run or, if it fails, all of the previous one, with a manifest.
+    `on_wait()` is called when another run is writing into `out`."""
+    from lsg_infra.reports import OUTPUTS, write_all
+    from lsg_infra.sinks import publish_set
+
+    return publish_set(
+        out, lambda folder: write_all(result, folder), owned=OUTPUTS, on_wait=on_wait
+    )
 
 
 # ---------------------------------------------------------------- provisioning
@@ -462,8 +525,10 @@ __all__ = [
     "ansible_inventory",
     "assess",
     "blueprint_for",
+    "check_plan_folder",
     "discover",
     "inventory_detail",
+    "inventory_files",
     "inventory_row",
     "load_blueprints",
     "load_inventories",
@@ -471,6 +536,7 @@ __all__ = [
     "netbox_connect",
     "netbox_pull",
     "netbox_push",
+    "plan",
     "preflight",
     "preflight_policy",
     "provision",
@@ -480,5 +546,6 @@ __all__ = [
     "ssh_targets",
     "validate_all",
     "validate_blueprints",
+    "write_plan",
     "write_pulled_inventories",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lsg_infra import gaps as gap_analysis
 from lsg_infra.costing import LsgInfo, build_plan
-from lsg_infra.errors import InputError, Problem, UsageError
+from lsg_infra.errors import InputError, Problem
 from lsg_infra.gaps import Assessment
 from lsg_infra.model.blueprint import BlueprintLibrary
 from lsg_infra.model.catalogue import Catalogue
@@ -25,18 +25,6 @@ from lsg_infra.sources.catalogue import load_rates, with_override
 
 COUNTRIES = "countries.yaml"
 CPV_CODES = Path("reference") / "cpv_codes.csv"
-
-
-def parse_years(text: str) -> list[int]:
-    """'2027-2029' -> [2027, 2028, 2029]; '2027' -> [2027]."""
-    try:
-        first, _, last = text.partition("-")
-        start, end = int(first), int(last or first)
-    except ValueError:
-        raise UsageError(f"--years {text!r}: expected a year or a range like 2027-2029") from None
-    if not 2000 <= start <= end <= 2100 or end - start > 20:
-        raise UsageError(f"--years {text!r}: expected a range of at most 20 years, like 2027-2029")
-    return list(range(start, end + 1))
 
 
 def cpv_names(blueprints_dir: Path) -> dict[str, str]:

@@ -21,16 +21,27 @@ from lsg_infra.cli.main_options import (
 )
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
-from lsg_infra.pipeline import build, parse_years
-from lsg_infra.reports import OUTPUTS, write_all
-from lsg_infra.reports.views import rollups
-from lsg_infra.sinks import MANIFEST, check_set_folder, publish_set
-from lsg_infra.sources.files import inventory_files
 from lsg_infra.textsafe import printable
 
 
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan)
+
+
+def parse_years(text: str) -> list[int]:
+    """'2027-2029' -> [2027, 2028, 2029]; '2027' -> [2027].
+
+    >>> parse_years("2027-2029")
+    [2027, 2028, 2029]
+    """
+    try:
+        first, _, last = text.partition("-")
+        start, end = int(first), int(last or first)
+    except ValueError:
+        raise UsageError(f"--years {text!r}: expected a year or a range like 2027-2029") from None
+    if not 2000 <= start <= end <= 2100 or end - start > 20:
+        raise UsageError(f"--years {text!r}: expected a range of at most 20 years, like 2027-2029")
+    return list(range(start, end + 1))
 
 
 MAX_BUDGET = Decimal(10) ** 12
@@ -123,40 +134,39 @@ def plan(
         day = dt.date.fromisoformat(today) if today else dt.date.today()
     except ValueError:
         raise UsageError(f"--date {today!r}: expected YYYY-MM-DD") from None
-    check_set_folder(out, {*OUTPUTS, MANIFEST})  # before the work, not after
+    api.check_plan_folder(out)  # before the work, not after
     budget_years = parse_years(years) if years else [day.year + 1, day.year + 2, day.year + 3]
     amount = parse_budget(budget) if budget is not None else None
     targets = inventory_paths(inventory)
     # Discovered facts (lsg discover) replace what a person wrote: the plan works on facts.
-    files = inventory_files(targets) if not lsgs else []
+    files = api.inventory_files(targets) if not lsgs else []
     with output.progress_bar("Reading inventories", len(files)) as advance:
         inventories, differences = api.load_inventories_with_discovered(
             targets, only=lsgs or [], progress=advance, allow_empty=allow_empty
         )
     with output.progress_bar("Analysing gaps", len(inventories)) as advance:
-        result = build(
+        result = api.plan(
             inventories,
-            blueprints_dir=required_root(blueprints),
+            blueprint_root=required_root(blueprints),
             today=day,
             years=budget_years,
             horizon_years=horizon,
             budget_gross_eur=amount,
-            catalogue_override=catalogue,
+            catalogue=catalogue,
             progress=advance,
         )
-    published = publish_set(
+    published = api.write_plan(
+        result,
         out,
-        lambda folder: write_all(result, folder),
-        owned=OUTPUTS,
         on_wait=lambda: output.error(f"waiting for another lsg plan writing into {out} ..."),
     )
 
     def eur(value: Decimal) -> str:
         return f"{value:,.0f}"
 
-    countries = rollups(result, "country")
-    programme = rollups(result, "programme")[0]
-    per_country = rollups(result, "lsg")
+    countries = [r for r in result.rollups if r.level == "country"]
+    [programme] = [r for r in result.rollups if r.level == "programme"]
+    per_country = [r for r in result.rollups if r.level == "lsg"]
     summary = [
         *(
             (r.name, sum(1 for x in per_country if x.country == r.key), r.gaps, r.totals)

@@ -35,11 +35,6 @@ NOT_YET: set[tuple[str, str]] = {
     ("main.py", "lsg_infra.extras"),
     ("main.py", "lsg_infra.sinks"),
     ("main.py", "lsg_infra.sources.files"),
-    ("plan.py", "lsg_infra.pipeline"),
-    ("plan.py", "lsg_infra.reports"),
-    ("plan.py", "lsg_infra.reports.views"),
-    ("plan.py", "lsg_infra.sinks"),
-    ("plan.py", "lsg_infra.sources.files"),
     ("sample.py", "lsg_infra.sample"),
     ("sample.py", "lsg_infra.sinks"),
 }
