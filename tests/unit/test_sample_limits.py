@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from lsg_infra import sample
 from lsg_infra.cli.main import app
 from lsg_infra.cli.sample import GENERATED_MARK
 from lsg_infra.errors import UsageError
@@ -34,7 +36,12 @@ def test_force_replaces_generated_files_only(tmp_path: Path) -> None:
     assert generated.read_text("utf-8") == before
 
 
-def test_sizes_are_capped(tmp_path: Path) -> None:
+def test_sizes_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def would_fill_the_disk(*args: object) -> None:
+        raise AssertionError(f"generate{args} was called; the sizes should have been refused")
+
+    # should the caps ever go, this test fails at once instead of writing gigabytes
+    monkeypatch.setattr(sample, "generate", would_fill_the_disk)
     for extra in (["--lsgs", "100000"], ["--assets-per-lsg", "100000"]):
         done = CliRunner().invoke(app, ["sample", "generate", "--out", str(tmp_path), *extra])
         assert done.exit_code == 2, done.output
@@ -51,6 +58,6 @@ def test_sizes_are_capped(tmp_path: Path) -> None:
             "5000",
         ],
     )
-    assert isinstance(done.exception, UsageError)
+    assert isinstance(done.exception, UsageError), done.exception
     assert "expected at most 1,000,000" in str(done.exception)
     assert not any(tmp_path.iterdir())
