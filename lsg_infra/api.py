@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsg_infra import bundled, extras, scaffold
 from lsg_infra.errors import InputError, Problem, UsageError
-from lsg_infra.gaps import Assessment
+from lsg_infra.gaps import Assessment, Compliance
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.plan import Plan
@@ -44,6 +44,38 @@ def default_blueprints() -> Path:
         return bundled.blueprints()
     except UsageError:  # a broken install: the loader then says "no such blueprints folder"
         return DEFAULT_BLUEPRINTS
+
+
+def missing_extra_hint(module: str | None) -> str | None:
+    """How to install the extra that brings `module` ("pip install 'lsg-infra[netbox]'"),
+    None when no extra brings it."""
+    extra = extras.extra_for(module)
+    return extras.install_hint(extra) if extra is not None else None
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` atomically: a temporary file beside it, renamed."""
+    from lsg_infra.sinks import write_text_atomic
+
+    write_text_atomic(path, text)
+
+
+def generate_sample(
+    out: Path,
+    lsgs: int,
+    assets_per_lsg: int,
+    seed: int,
+    *,
+    progress: Callable[[], None] | None = None,
+) -> None:
+    """Write a synthetic inventory tree into `out` (real LSG names, random assets; the
+    same seed gives the same bytes); `progress()` after each LSG's file."""
+    from lsg_infra.sample import generate
+
+    for relative, text in generate(lsgs, assets_per_lsg, seed):
+        write_text(out / relative, text)
+        if progress is not None:
+            progress()
 
 
 def require_extra(extra: extras.Extra, command: str) -> None:
@@ -520,6 +552,8 @@ def write_pulled_inventories(
 
 
 __all__ = [
+    "Assessment",
+    "Compliance",
     "Discovery",
     "InputError",
     "ansible_inventory",
@@ -527,12 +561,14 @@ __all__ = [
     "blueprint_for",
     "check_plan_folder",
     "discover",
+    "generate_sample",
     "inventory_detail",
     "inventory_files",
     "inventory_row",
     "load_blueprints",
     "load_inventories",
     "load_inventories_with_discovered",
+    "missing_extra_hint",
     "netbox_connect",
     "netbox_pull",
     "netbox_push",
@@ -548,4 +584,5 @@ __all__ = [
     "validate_blueprints",
     "write_plan",
     "write_pulled_inventories",
+    "write_text",
 ]

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from lsg_infra import api
+from lsg_infra.api import Assessment, Compliance
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
 from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
-from lsg_infra.gaps import Assessment, Compliance
 from lsg_infra.model.gap import Family, Gap
 
 CSV_COLUMNS = (

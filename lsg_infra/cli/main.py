@@ -16,13 +16,12 @@ from typing import Annotated
 
 import typer
 
-from lsg_infra import __version__, api, extras, redact
+from lsg_infra import __version__, api, redact
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, optional_root
 from lsg_infra.cli.main_options import AllowEmptyOpt, RowsFormatOpt, inventory_paths
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import InputError, LsgError
-from lsg_infra.sources.files import inventory_files
 
 log = logging.getLogger("lsg_infra")
 
@@ -71,7 +70,7 @@ def validate(
 ) -> None:
     """Check inventories and blueprints: one line per problem with file and line; exit 2 if any."""
     targets = inventory_paths(paths)
-    files = inventory_files(targets)
+    files = api.inventory_files(targets)
     with output.progress_bar("Validating", len(files)) as advance:
         result = api.validate_all(
             targets, optional_root(blueprints), advance, allow_empty=allow_empty
@@ -122,13 +121,12 @@ def schema_inventory(
 ) -> None:
     """JSON Schema of an inventory file (for a YAML language server)."""
     from lsg_infra.model.schema import inventory_schema
-    from lsg_infra.sinks import write_text_atomic
 
     text = json.dumps(inventory_schema(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(out, text)
+        api.write_text(out, text)
         output.error(f"wrote {out}")
 
 
@@ -138,7 +136,6 @@ def schema_plan(
 ) -> None:
     """JSON Schema of plan.json (versioned by its `schema_version`)."""
     from lsg_infra.model.plan import Plan
-    from lsg_infra.sinks import write_text_atomic
 
     schema = Plan.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -147,7 +144,7 @@ def schema_plan(
     if out is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(out, text)
+        api.write_text(out, text)
         output.error(f"wrote {out}")
 
 
@@ -209,9 +206,9 @@ def main() -> None:
     except Exception as exc:  # a bug: say so in one line, keep the traceback for --verbose
         log.debug("internal error", exc_info=True)
         module = exc.name if isinstance(exc, ModuleNotFoundError) else None
-        missing = extras.extra_for(module) if module else None
-        if missing is not None:  # an optional package on a path no command-level check saw
-            output.error(f"error: {module} is not installed: {extras.install_hint(missing)}")
+        hint = api.missing_extra_hint(module) if module else None
+        if hint is not None:  # an optional package on a path no command-level check saw
+            output.error(f"error: {module} is not installed: {hint}")
             sys.exit(2)
         output.error(
             redact.redact(

@@ -28,17 +28,6 @@ ALLOWED = (
     "lsg_infra.__version__",  # the package's version string, not a module
 )
 
-# Imports still to move behind lsg_infra.api, one command group per commit; this
-# list only shrinks (an entry no longer imported fails the test too).
-NOT_YET: set[tuple[str, str]] = {
-    ("gaps.py", "lsg_infra.gaps"),
-    ("main.py", "lsg_infra.extras"),
-    ("main.py", "lsg_infra.sinks"),
-    ("main.py", "lsg_infra.sources.files"),
-    ("sample.py", "lsg_infra.sample"),
-    ("sample.py", "lsg_infra.sinks"),
-}
-
 
 def _allowed(module: str) -> bool:
     return any(module == a or module.startswith(a + ".") for a in ALLOWED)
@@ -74,16 +63,11 @@ def forbidden_imports() -> set[tuple[str, str]]:
 
 
 def test_cli_imports_only_the_api_errors_model_and_itself() -> None:
-    unexpected = forbidden_imports() - NOT_YET
+    unexpected = forbidden_imports()
     assert not unexpected, (
         "lsg_infra/cli imports past the one door (call a function of lsg_infra.api "
         f"instead): {sorted(unexpected)}"
     )
-
-
-def test_the_list_of_imports_still_to_move_only_shrinks() -> None:
-    missing = NOT_YET - forbidden_imports()
-    assert not missing, f"moved behind the api: remove from NOT_YET {sorted(missing)}"
 
 
 def test_the_walk_sees_imports_inside_functions() -> None:
