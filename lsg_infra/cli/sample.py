@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from lsg_infra import api
 from lsg_infra.cli import output
 from lsg_infra.errors import UsageError
 from lsg_infra.textsafe import printable
@@ -49,9 +50,6 @@ def generate(
     ] = False,
 ) -> None:
     """Write a synthetic national-scale inventory tree (real LSG names, random assets)."""
-    from lsg_infra.sample import generate as generate_files
-    from lsg_infra.sinks import write_text_atomic
-
     if lsgs * assets_per_lsg > MAX_ASSETS:
         raise UsageError(
             f"--lsgs {lsgs} x --assets-per-lsg {assets_per_lsg} = {lsgs * assets_per_lsg:,} "
@@ -72,9 +70,7 @@ def generate(
             )
     _check_space(out, lsgs * assets_per_lsg * BYTES_PER_ASSET)
     with output.progress_bar("Generating", lsgs) as advance:
-        for relative, text in generate_files(lsgs, assets_per_lsg, seed):
-            write_text_atomic(out / relative, text)
-            advance()
+        api.generate_sample(out, lsgs, assets_per_lsg, seed, progress=advance)
     output.error(f"wrote {lsgs} inventories with {lsgs * assets_per_lsg:,} assets to {out}")
 
 
