@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -11,9 +10,8 @@ from lsg_infra import api
 from lsg_infra.api import Assessment, Compliance
 from lsg_infra.cli import output
 from lsg_infra.cli.blueprint import BlueprintsOpt, required_root
-from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, inventory_paths
+from lsg_infra.cli.main_options import InventoryOpt, RowsFormatOpt, inventory_paths, reference_day
 from lsg_infra.cli.output import Format
-from lsg_infra.errors import UsageError
 from lsg_infra.model.gap import Family, Gap
 
 CSV_COLUMNS = (
@@ -51,7 +49,7 @@ def gaps(
     ] = None,
 ) -> None:
     """Gaps of each LSG against its blueprint, with compliance per requirement family."""
-    day = _day(today)
+    day = reference_day(today, "--today")
     assessments = api.assess(
         inventory_paths(inventory),
         required_root(blueprints),
@@ -66,15 +64,6 @@ def gaps(
         output.print_csv(CSV_COLUMNS, (_gap_row(g) for a in assessments for g in a.gaps))
     else:
         _print_tables(assessments)
-
-
-def _day(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--today {text!r} is not a date; expected YYYY-MM-DD") from None
 
 
 def _gap_row(gap: Gap) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,8 @@ import typer
 
 from lsg_infra import api
 from lsg_infra.cli.output import Format
+from lsg_infra.errors import UsageError
+from lsg_infra.textsafe import quoted
 
 InventoryOpt = Annotated[
     list[Path] | None,
@@ -55,6 +58,27 @@ def finite(value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise typer.BadParameter(f"{value} is not a number; expected a finite number")
     return value
+
+
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+"""Reference dates a plan can mean (budget years are 2000-2100, see pipeline.parse_years)."""
+
+
+def reference_day(text: str | None, option: str) -> dt.date:
+    """The date an option names (YYYY-MM-DD), today when not given; UsageError otherwise.
+
+    Year 1 or 9999 made the gap analysis fail with an internal error (ages, end of
+    support and budget years out of range).
+    """
+    if text is None:
+        return dt.date.today()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {quoted(text)} is not a date; expected YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(f"{option} {text}: expected a date from {FIRST_DAY} to {LAST_DAY}")
+    return day
 
 
 def inventory_paths(given: list[Path] | None) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +17,7 @@ from lsg_infra.cli.main_options import (
     InventoryOpt,
     RowsFormatOpt,
     inventory_paths,
+    reference_day,
 )
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
@@ -130,10 +130,7 @@ def plan(
     allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Build the costed investment plan and write plan.json, CSV, XLSX and HTML to --out."""
-    try:
-        day = dt.date.fromisoformat(today) if today else dt.date.today()
-    except ValueError:
-        raise UsageError(f"--date {today!r}: expected YYYY-MM-DD") from None
+    day = reference_day(today, "--date")
     api.check_plan_folder(out)  # before the work, not after
     budget_years = parse_years(years) if years else [day.year + 1, day.year + 2, day.year + 3]
     amount = parse_budget(budget) if budget is not None else None

@@ -220,3 +220,17 @@ def test_timeouts_are_finite_numbers(value: str, tmp_path: Path) -> None:
 
     with pytest.raises(typer.BadParameter):
         finite(float(value))
+
+
+@pytest.mark.parametrize(
+    "command", [["plan", "--out", "out", "--date"], ["gaps", "--today"]], ids=["plan", "gaps"]
+)
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_reference_dates_out_of_range_are_refused(
+    command: list[str], day: str, tmp_path: Path
+) -> None:
+    done = lsg(*command, day, "-i", str(REPO / "inventory"), cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        f"error: {command[-1]} {day}: expected a date from 2000-01-01 to 2100-12-31\n"
+    )
