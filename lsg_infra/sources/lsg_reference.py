@@ -4,8 +4,10 @@ countries with its census population and the source of that figure.
 `lsg sample generate` takes real names and populations from it, and `lsg validate`
 warns when an inventory's population is far from the census figure.
 
->>> load(Path("blueprints/reference/lsgs.csv"))["rs-kikinda"].population  # doctest: +SKIP
-49326
+>>> row = "rs-kikinda,RS,Kikinda,Кикинда,city,North Banat,49326,2022,RZS"
+>>> rows = parse(",".join(COLUMNS) + "\\n" + row)
+>>> rows["rs-kikinda"].population, rows["rs-kikinda"].district
+(49326, 'North Banat')
 """
 
 from __future__ import annotations
