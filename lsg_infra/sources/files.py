@@ -67,7 +67,11 @@ def _listed(paths: Iterable[Path]) -> dict[Path, str | None]:
         for path in yamlfile.iter_yaml_files(root):
             if path.name.endswith((GENERATED_SUFFIX, PULLED_SUFFIX)):
                 continue
-            target = path.resolve()
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # a link that points at itself (RuntimeError in 3.11)
+                found[path.absolute()] = "is a link that leads to itself; expected a regular file"
+                continue
             if target in targets:
                 continue  # the same file given twice (a folder and a file in it)
             targets.add(target)

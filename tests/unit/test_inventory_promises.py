@@ -173,3 +173,13 @@ def test_lines_of_many_unknown_keys_come_from_one_index(tmp_path: Path) -> None:
     lines = [doc.line_of(("municipality", f"key_{i}")) for i in range(2000)]
     assert lines == list(range(2, 2002))
     assert len(doc._keys) == 2  # the root mapping and `municipality`, each indexed once
+
+
+def test_links_to_themselves_or_nowhere_are_refused(repo: Path) -> None:
+    (repo / "inventory" / "rs" / "loop.yaml").symlink_to("loop.yaml")
+    (repo / "inventory" / "rs" / "gone.yaml").symlink_to("nowhere.yaml")
+    problems = files.load_inventories([repo / "inventory"]).problems
+    assert sorted((p.file.rsplit("/", 1)[-1], p.message) for p in problems) == [
+        ("gone.yaml", "cannot read: No such file or directory"),
+        ("loop.yaml", "is a link that leads to itself; expected a regular file"),
+    ]
