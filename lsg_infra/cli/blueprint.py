@@ -21,6 +21,7 @@ from lsg_infra.model.blueprint import (
     EServiceRequirement,
     SoftwareCategoryRequirement,
     SoftwareSupportRequirement,
+    WebsiteRequirement,
 )
 from lsg_infra.model.inventory import Inventory
 
@@ -88,6 +89,17 @@ def rule(req: AnyRequirement) -> str:
         return f"uses {req.service}"
     if isinstance(req, ControlRequirement):
         return f"{req.control} in place" + (" with off-site copy" if req.offsite else "")
+    if isinstance(req, WebsiteRequirement):
+        parts = []
+        if req.self_assessment_months:
+            parts.append(f"self-assessment within {req.self_assessment_months} months")
+        if req.accessibility_audit_months:
+            parts.append(f"accessibility audit within {req.accessibility_audit_months} months")
+        if req.accessibility_statement:
+            parts.append("accessibility statement")
+        if req.publications:
+            parts.append("publishes " + "/".join(req.publications))
+        return "website: " + "; ".join(parts)
     assert isinstance(req, CapacityRequirement)
     if req.metric == "trained-share":
         return f"{req.min_share} of employees trained"

@@ -151,3 +151,19 @@ def test_the_provision_extra_brings_ansible_and_finds_the_bundled_playbooks(
         cwd=site / "lsg_infra" / "_bundled" / "playbooks",
     )
     assert syntax.returncode == 0, syntax.stdout + syntax.stderr
+
+
+def test_init_from_the_core_starts_a_valid_repository(
+    core: tuple[Path, Path], tmp_path: Path
+) -> None:
+    bin_dir, _ = core
+    done = run(
+        [bin_dir / "lsg", "init", "repo", "--lsg", "me-podgorica", "--employees", "900"],
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    repo = tmp_path / "repo"
+    assert (repo / "schemas" / "inventory.schema.json").is_file()
+    assert (repo / ".github" / "workflows" / "lsg.yml").is_file()
+    done = run([bin_dir / "lsg", "validate"], cwd=repo)
+    assert done.returncode == 0, done.stderr
