@@ -633,7 +633,7 @@ def test_tls_is_compliant_with_mozilla_intermediate(provisioned: Provisioned) ->
     compliant = [ln for ln in done.stdout.splitlines() if "compliant" in ln.lower()]
     print(f"\nsslyze: {compliant}")
     assert done.returncode == 0, done.stdout[-3000:]
-    assert any("is compliant with Mozilla" in ln for ln in compliant), done.stdout[-3000:]
+    assert any(ln.strip().endswith("OK - Compliant.") for ln in compliant), done.stdout[-3000:]
     context = ssl.create_default_context(cafile=str(provisioned.ca_cert))
     _, headers, _ = _get(_LoopbackHTTPS(WEB_FQDN, port, context=context, timeout=30))
     assert "camera=()" in headers["permissions-policy"]
@@ -699,7 +699,10 @@ def test_wordpress_hides_user_names_and_rate_limits_logins(provisioned: Provisio
             status, headers, body = _get(https(), location.removeprefix(f"https://{WEB_FQDN}"))
         assert "lsg-admin" not in body, (path, status, body[:300])
         if "oembed" not in path:
-            assert status in (401, 403, 404), (path, status)
+            # refused, or (plain permalinks) WordPress's home page for a path it
+            # does not route: never the REST answer
+            html = headers.get("content-type", "").startswith("text/html")
+            assert status in (401, 403, 404) or (status == 200 and html), (path, status)
 
     statuses = []
     for _ in range(20):
