@@ -64,6 +64,9 @@ CUSTOM_FIELDS: tuple[CustomFieldDef, ...] = (
     CustomFieldDef("lsg_software", "json", "Software", (TENANT,), "Software products in use"),
     CustomFieldDef("lsg_services", "json", "eServices", (TENANT,), "eService ids offered"),
     CustomFieldDef("lsg_controls", "json", "Controls", (TENANT,), "Security controls"),
+    CustomFieldDef(
+        "lsg_website", "json", "Website", (TENANT,), "Self-assessment, accessibility, publications"
+    ),
     CustomFieldDef("lsg_site_roles", "json", "Site roles", (SITE,)),
     CustomFieldDef("lsg_server_room", "boolean", "Server room", (SITE,)),
     CustomFieldDef("lsg_public_wifi", "boolean", "Public Wi-Fi", (SITE,)),
@@ -301,6 +304,7 @@ def _add_inventory(b: _Builder, inv: Inventory) -> None:
                 "lsg_software": [_json(s) for s in inv.software] or None,
                 "lsg_services": list(inv.services) or None,
                 "lsg_controls": {k: _json(c) for k, c in inv.controls.items()} or None,
+                "lsg_website": _json(inv.website) if inv.website is not None else None,
             },
         },
     )
@@ -622,6 +626,8 @@ def _inventory_dict(state: State, tenant: NbObject) -> dict[str, Any]:
         doc["services"] = cf["lsg_services"]
     if cf.get("lsg_controls"):
         doc["controls"] = cf["lsg_controls"]
+    if cf.get("lsg_website"):
+        doc["website"] = cf["lsg_website"]
     return doc
 
 
