@@ -334,6 +334,9 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
         if set(control) <= {"in_place"}:
             controls[key] = control.get("in_place", True)
     order = ["municipality", "sites", "links", "assets", "software", "services", "controls"]
+    # Sections added later (website, ...) follow in the model's order: a pull never drops
+    # a section only because this list does not name it.
+    order += [k for k in doc if k not in order]
     return {k: doc[k] for k in order if doc.get(k) or k in ("municipality", "sites")}
 
 

@@ -70,6 +70,19 @@ def comparable(inv: Inventory) -> dict[str, Any]:
     return doc
 
 
+def differences(a: Any, b: Any, path: str = "") -> list[str]:
+    """Where two documents differ, as paths: a readable failure for a round trip."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for key in sorted(set(a) | set(b), key=str):
+            out += differences(a.get(key), b.get(key), f"{path}.{key}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        pairs = enumerate(zip(a, b, strict=True))
+        return [d for i, (x, y) in pairs for d in differences(x, y, f"{path}[{i}]")]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
 @pytest.fixture
 def client(netbox: Any) -> NetBoxClient:
     return connect(_settings(netbox))
@@ -95,12 +108,14 @@ def test_push_pull_round_trip(
     result = push(samples, client, apply_changes=True, scope=ids)
     assert result.applied > 0
     back = pull(client, ids)
-    assert [comparable(i) for i in back] == [comparable(i) for i in samples]
+    got, want = [comparable(i) for i in back], [comparable(i) for i in samples]
+    assert got == want, differences(got, want)[:10]
     # and through files, as `lsg netbox pull --out` writes them
     write_inventories(back, tmp_path)
     again = api.load_inventories([tmp_path])  # sorted by id
     by_id = sorted(samples, key=lambda i: i.id)
-    assert [comparable(i) for i in again] == [comparable(i) for i in by_id]
+    got, want = [comparable(i) for i in again], [comparable(i) for i in by_id]
+    assert got == want, differences(got, want)[:10]
 
 
 def test_second_push_sends_no_writes(client: NetBoxClient, samples: list[Inventory]) -> None:
