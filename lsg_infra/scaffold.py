@@ -15,8 +15,6 @@ The names, type, district and population come from the reference list
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -26,9 +24,11 @@ import yaml
 from lsg_infra import bundled
 from lsg_infra.errors import UsageError
 from lsg_infra.sinks import create_atomic
+from lsg_infra.sources import lsg_reference
+from lsg_infra.sources.lsg_reference import ReferenceLsg
 
 CiService = Literal["github", "gitlab", "none"]
-REFERENCE_LIST = Path("reference") / "lsgs.csv"
+REFERENCE_LIST = lsg_reference.FILE
 CI_TEMPLATES: dict[str, tuple[str, Path]] = {
     "github": ("github-actions.yml", Path(".github") / "workflows" / "lsg.yml"),
     "gitlab": ("gitlab-ci.yml", Path(".gitlab-ci.yml")),
@@ -36,42 +36,9 @@ CI_TEMPLATES: dict[str, tuple[str, Path]] = {
 COUNTRY_NAMES = {"RS": "Serbia", "ME": "Montenegro", "MK": "North Macedonia"}
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceLsg:
-    """One row of the reference list: who the LSG is and its census population, if known."""
-
-    id: str
-    country: str
-    name: str
-    name_local: str
-    type: str
-    district: str
-    population: int | None
-    census_year: int | None
-    source: str
-
-    @property
-    def slug(self) -> str:
-        return self.id.split("-", 1)[1]
-
-
 def parse_reference_list(text: str) -> dict[str, ReferenceLsg]:
-    """LSG id -> its row of lsgs.csv (columns id,country,name,name_local,type,district,
-    population,census_year,source; an empty population means the list has no figure yet)."""
-    rows: dict[str, ReferenceLsg] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        rows[row["id"]] = ReferenceLsg(
-            id=row["id"],
-            country=row["country"],
-            name=row["name"],
-            name_local=row.get("name_local") or "",
-            type=row.get("type") or "municipality",
-            district=row.get("district") or "",
-            population=int(row["population"]) if row.get("population") else None,
-            census_year=int(row["census_year"]) if row.get("census_year") else None,
-            source=row.get("source") or "",
-        )
-    return rows
+    """LSG id -> its row of lsgs.csv: the one reader of the list (sources.lsg_reference)."""
+    return lsg_reference.parse(text)
 
 
 def reference_list() -> dict[str, ReferenceLsg]:

@@ -39,6 +39,10 @@ class ReferenceLsg:
     census_year: int | None
     source: str
 
+    @property
+    def slug(self) -> str:
+        return self.id.split("-", 1)[1]
+
 
 def _int(text: str) -> int | None:
     text = text.strip()
