@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lsg_infra import api
-from lsg_infra.discovery.ssh import SshOptions
+from lsg_infra.ssh import SshOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUP = "lsg-disc-bench"

@@ -23,7 +23,6 @@ from lsg_infra.sources import files
 
 if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that use it
     from lsg_infra.discovery.runner import HostResult
-    from lsg_infra.discovery.ssh import SshOptions, Target
     from lsg_infra.discovery.store import Difference
     from lsg_infra.netbox.client import NetBoxClient
     from lsg_infra.netbox.model import Plan as NetBoxChanges
@@ -31,6 +30,7 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.provision.preflight import OsPolicy, PreflightResult
     from lsg_infra.provision.runner import ProvisionResult
     from lsg_infra.sinks import PublishedSet
+    from lsg_infra.ssh import SshOptions, Target
 
 DEFAULT_INVENTORY = Path("inventory")
 DEFAULT_BLUEPRINTS = Path("blueprints")
@@ -159,8 +159,8 @@ def ssh_options(
     """How discovery and preflight log in: host keys checked against `known_hosts`
     (~/.ssh/known_hosts by default); `password`, or LSG_SSH_PASSWORD when None, is
     masked in every message. UsageError for a timeout that bounds nothing."""
-    from lsg_infra.discovery.ssh import DEFAULT_KNOWN_HOSTS, Secret
-    from lsg_infra.discovery.ssh import SshOptions as Options
+    from lsg_infra.ssh import DEFAULT_KNOWN_HOSTS, Secret
+    from lsg_infra.ssh import SshOptions as Options
 
     secret = Secret.from_env()
     if password is not None:
@@ -203,7 +203,7 @@ def discover(
     LSG's successful results go to `<slug>.discovered.yaml` beside its inventory.
     """
     from lsg_infra.discovery import runner, store, targets
-    from lsg_infra.discovery.ssh import ParamikoConnector
+    from lsg_infra.ssh import ParamikoConnector
 
     config = targets.load_ssh_config(ssh_config) if ssh_config is not None else None
     chosen = targets.discovery_targets(inventories, hosts=hosts, ssh_config=config)
@@ -341,8 +341,8 @@ def preflight(
 ) -> list[PreflightResult]:
     """Each server checked before a run (reachable, sudo, OS release, disk, clock);
     one result per target, in the order given. Never raises for a host that fails."""
-    from lsg_infra.discovery.ssh import ParamikoConnector
     from lsg_infra.provision.preflight import preflight as run_preflight
+    from lsg_infra.ssh import ParamikoConnector
 
     return run_preflight(targets, ParamikoConnector(options), policy, progress=progress)
 

@@ -28,7 +28,7 @@ from lsg_infra.errors import (
 )
 
 if TYPE_CHECKING:  # paramiko only where a connection is made: `lsg gaps` reads results without it
-    from lsg_infra.discovery.ssh import Connector, Target
+    from lsg_infra.ssh import Connector, Target
 
 log = logging.getLogger(__name__)
 

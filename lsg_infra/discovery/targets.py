@@ -14,11 +14,11 @@ from pathlib import Path
 
 import paramiko
 
-from lsg_infra.discovery.ssh import Target
 from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.sources.files import display_path
 from lsg_infra.sources.messages import did_you_mean
+from lsg_infra.ssh import Target
 
 
 def load_ssh_config(path: Path) -> paramiko.SSHConfig:

@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lsg_infra.discovery.ssh import Connector, Target
 from lsg_infra.errors import LsgError
 from lsg_infra.model.blueprint import SoftwareSupport
 from lsg_infra.provision.platforms import Platform, os_verdict
+from lsg_infra.ssh import Connector, Target
 
 GIB = 1024**3
 MIN_FREE_BYTES = 4 * GIB

@@ -22,9 +22,9 @@ import pytest
 
 from lsg_infra.discovery import facts, runner
 from lsg_infra.discovery.runner import HostStatus
-from lsg_infra.discovery.ssh import ParamikoConnector, SshOptions, Target
 from lsg_infra.errors import UsageError
 from lsg_infra.provision.preflight import preflight_host
+from lsg_infra.ssh import ParamikoConnector, SshOptions, Target
 
 INVENTORY = """\
 municipality: {{id: rs-test, name: Test, country: RS, population: 5000, employees: 40}}

@@ -13,9 +13,9 @@ from lsg_infra import api
 from lsg_infra.discovery import store, targets
 from lsg_infra.discovery.facts import Section, parse_facts
 from lsg_infra.discovery.runner import HostResult, HostStatus
-from lsg_infra.discovery.ssh import Target
 from lsg_infra.errors import InputError, UsageError
 from lsg_infra.model.inventory import Inventory
+from lsg_infra.ssh import Target
 
 DATA = Path(__file__).parent.parent / "data" / "discovery"
 WHEN = dt.datetime(2025, 6, 1, 8, 30, tzinfo=dt.UTC)

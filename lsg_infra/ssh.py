@@ -1,4 +1,7 @@
-"""Running one script on one host over SSH (paramiko), safely.
+"""The SSH transport: running one script on one host over SSH (paramiko), safely.
+
+Discovery (`discovery/runner.py`) and preflight (`provision/preflight.py`) both reach
+hosts through it; neither owns it.
 
 - Host keys are checked against a known_hosts file (paramiko's RejectPolicy);
   `accept_new` records a key for a host that has none, and never accepts a key
@@ -74,7 +77,7 @@ class Secret:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """One host to discover: which asset of which LSG, and where to reach it."""
+    """One host to reach: which asset of which LSG, and where (address, port, user, key)."""
 
     lsg_id: str
     asset_id: str
