@@ -445,12 +445,14 @@ def validate_all(
     progress: files.ProgressFn | None = None,
     *,
     allow_empty: bool = False,
+    today: dt.date | None = None,
 ) -> files.LoadResult:
-    """Inventories and blueprints together: each on its own, then inventories against blueprints.
+    """Inventories and blueprints together: each on its own, then inventories against blueprints,
+    and the laws the blueprints cite against the law table on `today` (warnings).
 
     `blueprint_root=None` checks inventories only (as `validate`).
     """
-    from lsg_infra.sources import blueprints, lsg_reference
+    from lsg_infra.sources import blueprints, laws, lsg_reference
 
     result = files.load_inventories(inventory_paths, progress=progress, allow_empty=allow_empty)
     if blueprint_root is None:
@@ -458,9 +460,15 @@ def validate_all(
     library = blueprints.load_library(blueprint_root)
     result.problems.extend(library.problems)
     result.files += library.files
+    law_table, law_problems = laws.load(blueprint_root)
+    result.problems.extend(law_problems)
     if library.library is not None:
         for inventory in result.inventories:
             result.problems.extend(blueprints.check_inventory(inventory, library.library))
+        shown = files.display_path(blueprint_root / laws.FILE)
+        result.warnings.extend(
+            laws.citation_warnings(law_table, library.library, today or dt.date.today(), shown)
+        )
     reference = lsg_reference.find(blueprint_root)
     if reference is not None:
         try:

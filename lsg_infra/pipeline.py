@@ -19,8 +19,10 @@ from lsg_infra.gaps import Assessment
 from lsg_infra.model.blueprint import BlueprintLibrary
 from lsg_infra.model.catalogue import Catalogue
 from lsg_infra.model.inventory import Inventory
+from lsg_infra.model.law import legal_basis
 from lsg_infra.model.plan import Plan
 from lsg_infra.sources import blueprints as blueprint_files
+from lsg_infra.sources import laws as law_table
 from lsg_infra.sources.catalogue import load_rates, with_override
 
 COUNTRIES = "countries.yaml"
@@ -106,8 +108,11 @@ def build(
         )
         for inv in inventories
     }
+    laws, law_problems = law_table.load(blueprints_dir)
+    if law_problems:
+        raise InputError(law_problems)
     # A CostingError (an item the catalogue lacks) reaches the user as a one-line error.
-    return build_plan(
+    result = build_plan(
         all_gaps,
         lsgs,
         catalogue,
@@ -119,3 +124,5 @@ def build(
         cpv_names=cpv_names(blueprints_dir),
         compliance_pct=compliance,
     )
+    cited = ((line.requirement, line.references) for line in result.lines)
+    return result.model_copy(update={"legal_basis": legal_basis(laws, cited, today)})

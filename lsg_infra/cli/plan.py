@@ -219,6 +219,8 @@ def plan(
                     "summary": [dict(zip(keys, row, strict=True)) for row in rows],
                 }
             )
+    for warning in result.legal_warnings():
+        output.error(f"warning: {warning}")
     if differences:
         output.error(
             f"{len(differences)} discovered value(s) differ from the inventory files and were "

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_valida
 
 from lsg_infra.model.catalogue import Billing, TaxClass
 from lsg_infra.model.gap import Family, Gap, GapKind, Severity
+from lsg_infra.model.law import LegalBasis
 
 PLAN_SCHEMA_VERSION = "1.0"
 
@@ -190,3 +191,13 @@ class Plan(BaseModel):
     rollups: list[Rollup]
     lots: list[Lot]
     budget_by_year: list[YearBudget]
+    legal_basis: list[LegalBasis] = Field(
+        default_factory=list,
+        description="The laws the plan's lines cite, each with its status on the reference date "
+        "(blueprints/reference/laws.csv).",
+    )
+
+    def legal_warnings(self) -> list[str]:
+        """One line per cited law that is not in force on the reference date."""
+        out = (basis.warning(self.generated_for) for basis in self.legal_basis)
+        return [w for w in out if w is not None]

@@ -323,10 +323,30 @@ def _lots(wb: Workbook, plan: Plan) -> None:
         )
 
 
+def _legal_basis(wb: Workbook, plan: Plan) -> None:
+    """The laws the lines cite, with their status on the plan's reference date."""
+    ws = wb.create_sheet("Legal basis")
+    columns = [("Law", 50), ("Law (English)", 40), ("Gazette", 30), ("In force from", 14),
+               (f"Status on {plan.generated_for.isoformat()}", 22), ("Replaced by", 30),
+               ("Replaced from", 14), ("Cited by", 60), ("Not confirmed", 60)]  # fmt: skip
+    for i, (_, width) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.append(_header(ws, [name for name, _ in columns]))
+    for law in plan.legal_basis:
+        values = [law.title, law.title_en, law.gazette, law.in_force_from.isoformat(),
+                  law.status.value, law.superseded_by or "",
+                  law.superseded_from.isoformat() if law.superseded_from else "",
+                  ", ".join(law.requirements), law.unconfirmed]  # fmt: skip
+        ws.append([_cell(ws, value) for value in values])
+
+
 def render(plan: Plan) -> bytes:
     wb = Workbook(write_only=True)
     _summary(wb, plan)
     _lots(wb, plan)
+    if plan.legal_basis:
+        _legal_basis(wb, plan)
     rows = {line.line: _line_values(line) for line in plan.lines}
     headers: dict[tuple[str, ...], list[WriteOnlyCell]] = {}
     _line_sheet(wb, "Procurement", list(rows.values()), LINE_COLUMNS, headers)
