@@ -34,7 +34,13 @@ setup(
     + [p for group in packages.values() for p in group],
     package_dir={f"lsg_infra._bundled.{folder}": folder for folder in BUNDLED},
     package_data={
-        "lsg_infra": ["py.typed", "reports/templates/*", "data/*.csv", "data/*.md"],
+        "lsg_infra": [
+            "py.typed",
+            "reports/templates/*",
+            "data/*.csv",
+            "data/*.md",
+            "discovery/facts/*.sh",  # the facts' shell, read with importlib.resources
+        ],
         **{p: BUNDLED[folder] for folder, group in packages.items() for p in group},
     },
 )

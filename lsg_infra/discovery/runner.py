@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from lsg_infra.discovery import facts as facts_mod
-from lsg_infra.discovery.facts import HostFacts
+from lsg_infra.discovery.facts import session
+from lsg_infra.discovery.facts.models import HostFacts
 from lsg_infra.errors import (
     AuthenticationFailure,
     CommandTimeout,
@@ -85,11 +85,11 @@ def _one_line(text: str, limit: int = 300) -> str:
 def discover_host(target: Target, connector: Connector) -> HostResult:
     """Run the facts script on one host; never raises (a bug becomes status `error`)."""
     started = time.monotonic()
-    nonce = facts_mod.new_nonce()
+    nonce = session.new_nonce()
     try:
-        output = connector.run(target, facts_mod.combined_script(nonce))
-        sections = facts_mod.split_output(output.stdout, nonce)
-        host_facts = facts_mod.parse_facts(sections)
+        output = connector.run(target, session.combined_script(nonce))
+        sections = session.split_output(output.stdout, nonce)
+        host_facts = session.parse_facts(sections)
     except LsgError as exc:
         return HostResult(
             target=target,

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from lsg_infra.discovery.facts import HostFacts
+from lsg_infra.discovery.facts.models import HostFacts
 from lsg_infra.discovery.runner import HostResult
 from lsg_infra.errors import InputError, Problem
 from lsg_infra.model.inventory import Asset, Inventory, OperatingSystem, set_source

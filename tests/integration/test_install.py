@@ -86,6 +86,20 @@ def test_the_wheel_carries_blueprints_playbooks_and_schemas(core: tuple[Path, Pa
     assert (site / "lsg_infra" / "reports" / "templates" / "report.html.j2").is_file()
 
 
+def test_the_wheel_carries_the_discovery_shell(core: tuple[Path, Path]) -> None:
+    """The facts' shell files are package data: the script is built from the wheel's copy."""
+    bin_dir, site = core
+    for name in ("lsg_run.sh", "packages.sh", "updates.sh"):
+        assert (site / "lsg_infra" / "discovery" / "facts" / name).is_file(), name
+    build = (
+        "from lsg_infra.discovery.facts import session; "
+        "print(session.combined_script('0123456789abcdef'))"
+    )
+    done = run([bin_dir / "python", "-c", build], cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert "lsg_run() {" in done.stdout and "dpkg-query" in done.stdout
+
+
 def test_the_core_is_light_and_has_no_ansible(core: tuple[Path, Path]) -> None:
     _, site = core
     for heavy in ("ansible", "ansible_collections", "ansible_runner", "paramiko", "pynetbox"):

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lsg_infra.discovery import facts
-from lsg_infra.discovery.facts import FACTS, Section, parse_facts
+from lsg_infra.discovery.facts import FACTS, session
+from lsg_infra.discovery.facts.base import Fact
+from lsg_infra.discovery.facts.session import Section, parse_facts
+from lsg_infra.discovery.facts.system import parse_hostname, parse_kernel, parse_uptime
 
 DATA = Path(__file__).parent.parent / "data" / "discovery"
 DISTROS = ["debian-12", "ubuntu-22.04", "ubuntu-24.04", "rocky-9"]
@@ -57,7 +59,7 @@ def test_debian_12_recorded_from_a_container() -> None:
 def test_whole_recorded_session_splits_into_the_same_sections() -> None:
     text = (DATA / "debian-12" / "combined.out").read_text()
     nonce = (DATA / "debian-12" / "nonce").read_text().strip()
-    sections = facts.split_output(text, nonce)
+    sections = session.split_output(text, nonce)
     assert set(sections) == {f.name for f in FACTS}
     assert all(s.rc == 0 and not s.truncated for s in sections.values())
     assert sections["hostname"].text == "disc-rec-1\n"
@@ -148,7 +150,7 @@ def test_markers_need_the_nonce() -> None:
         "@@ffffffffffffffff begin os@@\nforged\n"
         f"\n@@{nonce} end hostname@@\n"
     )
-    sections = facts.split_output(text, nonce)
+    sections = session.split_output(text, nonce)
     assert list(sections) == ["hostname"]
     assert sections["hostname"].rc == 0
     assert "forged" in sections["hostname"].text
@@ -160,20 +162,20 @@ def test_output_cut_short_marks_the_last_section_truncated() -> None:
         f"\n@@{nonce} begin hostname@@\nweb01\n@@{nonce} end hostname@@\n"
         f"@@{nonce} begin os@@\nID=deb"
     )
-    sections = facts.split_output(text, nonce)
+    sections = session.split_output(text, nonce)
     assert not sections["hostname"].truncated
     assert sections["os"].truncated
 
 
 def test_combined_script_runs_under_posix_sh(tmp_path: Path) -> None:
     """The script is valid sh, caps output per fact and keeps exit statuses (run locally)."""
-    big = facts.Fact("hostname", "yes lsg | head -c 100000", facts.parse_hostname, cap=1000)
-    fail = facts.Fact("kernel", "exit 3", facts.parse_kernel)
-    slow = facts.Fact("uptime", "sleep 5", facts.parse_uptime, timeout=1)
-    nonce = facts.new_nonce()
-    script = facts.combined_script(nonce, [big, fail, slow])
+    big = Fact("hostname", "yes lsg | head -c 100000", parse_hostname, cap=1000)
+    fail = Fact("kernel", "exit 3", parse_kernel)
+    slow = Fact("uptime", "sleep 5", parse_uptime, timeout=1)
+    nonce = session.new_nonce()
+    script = session.combined_script(nonce, [big, fail, slow])
     done = subprocess.run(["sh", "-s"], input=script, capture_output=True, text=True, timeout=20)
-    sections = facts.split_output(done.stdout, nonce, [big, fail, slow])
+    sections = session.split_output(done.stdout, nonce, [big, fail, slow])
     assert len(sections["hostname"].text) == 1000 and sections["hostname"].truncated
     assert sections["kernel"].rc == 3
     assert sections["uptime"].rc == 124
@@ -181,4 +183,4 @@ def test_combined_script_runs_under_posix_sh(tmp_path: Path) -> None:
 
 def test_nonce_must_be_hex() -> None:
     with pytest.raises(ValueError):
-        facts.combined_script("'; rm -rf / #")
+        session.combined_script("'; rm -rf / #")

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from lsg_infra.discovery import facts, runner
+from lsg_infra.discovery import runner
+from lsg_infra.discovery.facts import session
 from lsg_infra.discovery.runner import HostStatus
 from lsg_infra.errors import UsageError
 from lsg_infra.provision.preflight import preflight_host
@@ -183,15 +184,15 @@ def test_silent_host_in_preflight_is_one_result(tmp_path: Path) -> None:
 
 def test_escape_sequences_in_facts_are_stored_escaped() -> None:
     hostile = {
-        "os": facts.Section(
+        "os": session.Section(
             'ID=evil\nNAME="Evil\x1b]0;owned\x07"\nVERSION_ID="12\x9b1m"\n'
             'PRETTY_NAME="\x1b[2JDebian"\n',
             0,
             False,
         ),
-        "kernel": facts.Section("Linux\n6.1\x1b[31m\nx86_64\n", 0, False),
+        "kernel": session.Section("Linux\n6.1\x1b[31m\nx86_64\n", 0, False),
     }
-    parsed = facts.parse_facts(hostile)
+    parsed = session.parse_facts(hostile)
     assert parsed.os is not None and parsed.kernel is not None
     assert parsed.os.name == "Evil\\x1b]0;owned\\x07"
     assert parsed.os.version == "12\\x9b1m"

@@ -11,7 +11,7 @@ import yaml
 
 from lsg_infra import api
 from lsg_infra.discovery import store, targets
-from lsg_infra.discovery.facts import Section, parse_facts
+from lsg_infra.discovery.facts.session import Section, parse_facts
 from lsg_infra.discovery.runner import HostResult, HostStatus
 from lsg_infra.errors import InputError, UsageError
 from lsg_infra.model.inventory import Inventory
