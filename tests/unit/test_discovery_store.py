@@ -149,7 +149,7 @@ def test_a_damaged_generated_file_is_an_input_error(inventory_dir: Path) -> None
     with pytest.raises(InputError, match="run lsg discover again"):
         store.load_discovered(path)
     path.write_text("hosts: [\n")
-    with pytest.raises(InputError, match="not valid YAML"):
+    with pytest.raises(InputError, match=r"testgrad.discovered.yaml:2: YAML syntax error"):
         store.load_discovered(path)
 
 
@@ -175,3 +175,32 @@ def test_targets_from_manage_with_ssh_config_override(inventory_dir: Path, tmp_p
     assert [t.asset_id for t in only] == ["srv-02"]
     with pytest.raises(UsageError, match="srv-04"):
         targets.discovery_targets([inv], hosts=["srv-04"])
+
+
+def test_a_damaged_generated_file_names_every_problem_at_its_line(inventory_dir: Path) -> None:
+    """Through the one loader: two problems, two lines (the old reader gave the first, line 0)."""
+    path = inventory_dir / "rs" / "testgrad.discovered.yaml"
+    path.write_text(
+        "schema: 1\n"
+        "lsg: rs-testgrad\n"
+        "hosts:\n"
+        "  srv-01:\n"
+        "    discovered_at: 2025-06-01T08:30:00Z\n"
+        "    address: root@x:22\n"
+        "    facts:\n"
+        "      cpu: {logical: lots, cores: 2}\n"
+        "  srv-02:\n"
+        "    discovered_at: 2025-06-01T08:30:00Z\n"
+        "    address: root@y:22\n"
+        "    colour: blue\n"
+        "    facts: {}\n"
+    )
+    with pytest.raises(InputError) as caught:
+        store.load_discovered(path)
+    shown = "inventory/rs/testgrad.discovered.yaml"
+    assert [(p.file, p.line, p.where) for p in caught.value.problems] == [
+        (shown, 8, "hosts.srv-01.facts.cpu.logical"),
+        (shown, 12, "hosts.srv-02.colour"),
+    ]
+    assert all(p.message.endswith("; run lsg discover again") for p in caught.value.problems)
+    assert "'lots'" in caught.value.problems[0].message
