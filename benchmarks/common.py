@@ -8,6 +8,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def timed_in_process(name: str, fn: object) -> Measurement:
     return Measurement(name, time.perf_counter() - wall, time.process_time() - cpu)
 
 
-def write_results(bench: str, measurements: list[Measurement], extra: dict[str, object]) -> Path:
+def write_results(bench: str, measurements: list[Measurement], extra: Mapping[str, object]) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{bench}.json"
     payload = {

@@ -18,8 +18,10 @@ EVIL_DISTRICT = '=HYPERLINK("http://127.0.0.1/x","click")'
 
 
 def make_plan(budget: D | None = None) -> Plan:
-    catalogue, _ = load_catalogue(DATA / "catalogue.yaml")
-    rates, _ = load_rates(ROOT / "blueprints" / "countries.yaml")
+    catalogue, problems = load_catalogue(DATA / "catalogue.yaml")
+    rates, rate_problems = load_rates(ROOT / "blueprints" / "countries.yaml")
+    assert catalogue is not None, problems
+    assert rates is not None, rate_problems
     lsgs = {
         "rs-evil": LsgInfo("rs-evil", EVIL_NAME, "RS", EVIL_DISTRICT),
         "mk-good": LsgInfo("mk-good", "Good", "MK", "@SUM(1+1)"),

@@ -38,7 +38,7 @@ def run_chromium(chromium: str, tmp_path: Path, *args: str) -> subprocess.Comple
     )
 
 
-def test_report_renders_without_errors(chromium, tmp_path):
+def test_report_renders_without_errors(chromium: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_all(make_plan(Decimal("6000")), out)
     url = (out / "report.html").resolve().as_uri()

@@ -42,7 +42,7 @@ def main() -> None:
         if kind.reference and name not in ("tags", "custom_fields"):
             rows = [r for r in rows if any(t.get("slug") == "lsg-infra" for t in r["tags"])]
         records[name] = [_clean(r) for r in rows]
-    records["_netbox_version"] = [client.version]  # type: ignore[list-item]
+    records["_netbox_version"] = [client.version]
     (HERE / "records.json").write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n")
     push([], client, apply_changes=True, prune=True, scope=ids)
 

@@ -1,9 +1,12 @@
 """Python side of the ci/ container scripts: start and stop test hosts and NetBox.
 
-The fixtures in conftest.py use these helpers; benchmarks and other tests may call
-them directly (``start_container_hosts(20, "bench")``). Every address is 127.0.0.1:
-the scripts publish container ports on loopback only and these helpers refuse
-anything else.
+The fixtures in tests/integration/conftest.py use these helpers; benchmarks and other
+tests may call them directly (``start_container_hosts(20, "bench")``). Every address is
+127.0.0.1: the scripts publish container ports on loopback only and these helpers refuse
+anything else. The module sits in tests/, not beside the integration tests, so that
+``import lsg_ci_containers`` resolves the same way for pytest (``pythonpath``) and for
+mypy (``mypy_path``), which cannot also take tests/integration as a root: its conftest.py
+would clash with tests/conftest.py.
 
 Exit code 2 from a script means "a prerequisite is missing" (no root, no podman and
 no way to install it); it is raised as ``MissingPrerequisite``.
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 CI_DIR = REPO / "ci"
 HOSTS_SH = CI_DIR / "hosts.sh"
 NETBOX_SH = CI_DIR / "netbox.sh"
