@@ -42,8 +42,8 @@ from urllib.parse import urlparse
 
 from lsg_infra import api
 from lsg_infra.netbox import NetBoxClient, NetBoxSettings, apply, connect, plan, push, read_state
-from lsg_infra.netbox.mapping import desired_state
 from lsg_infra.netbox.model import Plan
+from lsg_infra.netbox.to_netbox import desired_state
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_REQUESTS = 20.0

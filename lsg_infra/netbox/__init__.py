@@ -1,7 +1,7 @@
 """NetBox as the shared source of truth: push inventories in, pull them back out.
 
-See docs/netbox.md for the mapping. The pure parts (mapping, records, diff) never
-touch the network; `client` talks HTTP; `sync` joins them.
+See docs/netbox.md for the mapping. The pure parts (fields, to_netbox, from_netbox,
+records, diff) never touch the network; `client` talks HTTP; `sync` joins them.
 """
 
 from lsg_infra.errors import ChunkFailed, NetBoxRequestFailed
@@ -12,7 +12,7 @@ from lsg_infra.netbox.client import (
     load_settings,
 )
 from lsg_infra.netbox.diff import plan
-from lsg_infra.netbox.mapping import desired_state, inventory_dicts_from_state
+from lsg_infra.netbox.from_netbox import inventory_dicts_from_state
 from lsg_infra.netbox.model import TAG_SLUG, Change, KindSummary, NbObject, Plan, Ref, State
 from lsg_infra.netbox.records import state_from_records
 from lsg_infra.netbox.sync import (
@@ -25,6 +25,7 @@ from lsg_infra.netbox.sync import (
     read_state,
     write_inventories,
 )
+from lsg_infra.netbox.to_netbox import desired_state
 
 __all__ = [
     "TAG_SLUG",

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from lsg_infra.errors import ChunkFailed, LsgError, NetBoxRequestFailed, RemoteError
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.netbox.diff import plan as make_plan
-from lsg_infra.netbox.mapping import desired_state, inventory_dicts_from_state
+from lsg_infra.netbox.from_netbox import inventory_dicts_from_state
 from lsg_infra.netbox.model import (
     KINDS,
     ORDER,
@@ -37,6 +37,7 @@ from lsg_infra.netbox.model import (
     State,
 )
 from lsg_infra.netbox.records import state_from_records
+from lsg_infra.netbox.to_netbox import desired_state
 from lsg_infra.redact import redact
 from lsg_infra.sinks import write_text_atomic
 from lsg_infra.sources.files import PULLED_SUFFIX

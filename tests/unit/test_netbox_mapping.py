@@ -10,15 +10,10 @@ from lsg_infra import api
 from lsg_infra.errors import UsageError
 from lsg_infra.netbox import NetBoxSettings, load_settings
 from lsg_infra.netbox.diff import plan, same
-from lsg_infra.netbox.mapping import (
-    CUSTOM_FIELDS,
-    asset_names,
-    circuit_ids,
-    desired_state,
-    slugify,
-)
+from lsg_infra.netbox.fields import CUSTOM_FIELDS
 from lsg_infra.netbox.model import NbObject, Ref, empty_state
 from lsg_infra.netbox.sync import _describe_errors, inventory_document
+from lsg_infra.netbox.to_netbox import asset_names, circuit_ids, desired_state, slugify
 
 DATA = Path(__file__).parent.parent / "data" / "netbox"
 
