@@ -41,8 +41,16 @@ from typing import Any
 from urllib.parse import urlparse
 
 from lsg_infra import api
-from lsg_infra.netbox import NetBoxClient, NetBoxSettings, apply, connect, plan, push, read_state
-from lsg_infra.netbox.model import Plan
+from lsg_infra.netbox import (
+    NetBoxClient,
+    NetBoxSettings,
+    apply,
+    change_set,
+    connect,
+    push,
+    read_state,
+)
+from lsg_infra.netbox.model import ChangeSet
 from lsg_infra.netbox.to_netbox import desired_state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,11 +138,11 @@ def _baseline(
     client: NetBoxClient, invs: list[Any], ids: list[str], sample: int | None
 ) -> dict[str, Any]:
     current = read_state(client, ids)
-    full = plan(desired_state(invs), current)
-    the_plan = full if sample is None else Plan(full.changes[:sample], full.unchanged)
+    full = change_set(desired_state(invs), current)
+    changes = full if sample is None else ChangeSet(full.changes[:sample], full.unchanged)
     before = client.requests.copy()
     started = time.perf_counter()
-    written = apply(the_plan, client, current, chunk_size=1)
+    written = apply(changes, client, current, chunk_size=1)
     seconds = time.perf_counter() - started
     used = client.requests - before
     row = {

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.discovery.runner import HostResult
     from lsg_infra.discovery.store import Difference
     from lsg_infra.netbox.client import NetBoxClient
-    from lsg_infra.netbox.model import Plan as NetBoxChanges
+    from lsg_infra.netbox.model import ChangeSet
     from lsg_infra.netbox.sync import PushResult
     from lsg_infra.provision.preflight import OsPolicy, PreflightResult
     from lsg_infra.provision.runner import ProvisionResult
@@ -513,7 +513,7 @@ def netbox_push(
     prune: bool = False,
     scope: Sequence[str] | None = None,
     on_read: Callable[[int], None] | None = None,
-    on_write: Callable[[NetBoxChanges], Callable[[int], None] | None] | None = None,
+    on_write: Callable[[ChangeSet], Callable[[int], None] | None] | None = None,
 ) -> PushResult:
     """Compare inventories with NetBox and, with `apply`, make NetBox match; `scope`
     limits reading and pruning to those LSG ids (None: every object tagged lsg-infra).

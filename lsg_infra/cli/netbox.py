@@ -101,9 +101,9 @@ def push(
     with ExitStack() as stack:
         read_bar = stack.enter_context(output.progress_bar("Reading NetBox", KINDS_TO_READ))
 
-        def on_write(plan: Any) -> Any:
+        def on_write(changes: Any) -> Any:
             return _advance_by(
-                stack.enter_context(output.progress_bar("Writing to NetBox", plan.writes))
+                stack.enter_context(output.progress_bar("Writing to NetBox", changes.writes))
             )
 
         result = api.netbox_push(
@@ -115,8 +115,8 @@ def push(
             on_read=_advance_by(read_bar),
             on_write=on_write,
         )
-    plan = result.plan
-    rows = [[r.kind, r.create, r.update, r.delete, r.unchanged] for r in plan.summary()]
+    changes = result.change_set
+    rows = [[r.kind, r.create, r.update, r.delete, r.unchanged] for r in changes.summary()]
     if fmt is Format.json:
         output.print_json(
             {
@@ -135,7 +135,7 @@ def push(
                         "action": c.action,
                         "fields": sorted(c.fields),
                     }
-                    for c in plan.changes
+                    for c in changes.changes
                 ]
                 if details
                 else None,
@@ -149,15 +149,15 @@ def push(
         right=["create", "update", "delete", "unchanged"],
     )
     if details:
-        for c in plan.changes:
+        for c in changes.changes:
             fields = ", ".join(sorted(c.fields)) if c.action == "update" else ""
             output.line(f"{c.action:7} {c.label} {fields}".rstrip())
-    if not plan.changes:
+    if not changes.changes:
         output.error("NetBox already matches the inventory: nothing to change")
     elif apply:
         output.error(f"wrote {result.applied:,} object(s) in {client.writes():,} request(s)")
     else:
-        output.error(f"{plan.writes:,} change(s); run with --apply to make them")
+        output.error(f"{changes.writes:,} change(s); run with --apply to make them")
 
 
 @app.command("pull")

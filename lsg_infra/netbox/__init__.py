@@ -11,9 +11,17 @@ from lsg_infra.netbox.client import (
     connect,
     load_settings,
 )
-from lsg_infra.netbox.diff import plan
+from lsg_infra.netbox.diff import change_set
 from lsg_infra.netbox.from_netbox import inventory_dicts_from_state
-from lsg_infra.netbox.model import TAG_SLUG, Change, KindSummary, NbObject, Plan, Ref, State
+from lsg_infra.netbox.model import (
+    TAG_SLUG,
+    Change,
+    ChangeSet,
+    KindSummary,
+    NbObject,
+    Ref,
+    State,
+)
 from lsg_infra.netbox.records import state_from_records
 from lsg_infra.netbox.sync import (
     PushResult,
@@ -30,24 +38,24 @@ from lsg_infra.netbox.to_netbox import desired_state
 __all__ = [
     "TAG_SLUG",
     "Change",
+    "ChangeSet",
     "ChunkFailed",
     "KindSummary",
     "NbObject",
     "NetBoxClient",
     "NetBoxRequestFailed",
     "NetBoxSettings",
-    "Plan",
     "PushResult",
     "Ref",
     "State",
     "Transport",
     "apply",
+    "change_set",
     "connect",
     "desired_state",
     "inventory_dicts_from_state",
     "inventory_yaml",
     "load_settings",
-    "plan",
     "pull",
     "push",
     "read_state",

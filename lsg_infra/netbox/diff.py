@@ -1,4 +1,4 @@
-"""Desired state x current state -> Plan: pure, never mutates its inputs.
+"""Desired state x current state -> ChangeSet: pure, never mutates its inputs.
 
 For every object the inventory wants: create it if NetBox lacks it, update the
 fields that differ if NetBox has it (and it carries the lsg-infra tag), or count
@@ -18,9 +18,9 @@ from lsg_infra.netbox.model import (
     MANAGED,
     ORDER,
     Change,
+    ChangeSet,
     Key,
     NbObject,
-    Plan,
     Ref,
     State,
 )
@@ -101,13 +101,13 @@ def _tenant_of(obj: NbObject, current: State) -> str | None:
     return tenant.key[0] if isinstance(tenant, Ref) else None
 
 
-def plan(
+def change_set(
     desired: State,
     current: State,
     *,
     prune: bool = False,
     scope: Collection[str] | None = None,
-) -> Plan:
+) -> ChangeSet:
     """The changes that make NetBox hold `desired`, in the order to apply them.
 
     `scope` is the LSG ids pushed; with `prune`, only tagged objects of those LSGs
@@ -162,4 +162,4 @@ def plan(
                 if wanted is not None and tenant not in wanted:
                     continue
                 changes.append(Change(kind, key, "delete", id=cur.id))
-    return Plan(tuple(changes), unchanged, aliases)
+    return ChangeSet(tuple(changes), unchanged, aliases)

@@ -1,4 +1,4 @@
-"""The shapes the NetBox sync works with: object kinds, keys, references, plans.
+"""The shapes the NetBox sync works with: object kinds, keys, references, change sets.
 
 Everything here is plain data. An object on either side of a comparison (what the
 inventory wants, what NetBox has) is an `NbObject`: a kind, a natural key that
@@ -301,9 +301,9 @@ class KindSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
-    """What a push would do: the changes in the order to apply them, and how many
-    objects of each kind are already as wanted."""
+class ChangeSet:
+    """What a push would do to NetBox (not the investment `Plan`): the changes in the
+    order to apply them, and how many objects of each kind are already as wanted."""
 
     changes: tuple[Change, ...]
     unchanged: Mapping[str, int]
@@ -317,7 +317,7 @@ class Plan:
     def summary(self) -> list[KindSummary]:
         """One row per kind that has anything to report, in dependency order.
 
-        >>> Plan((), {"devices": 3}).summary()
+        >>> ChangeSet((), {"devices": 3}).summary()
         [KindSummary(kind='devices', create=0, update=0, delete=0, unchanged=3)]
         """
         rows = []

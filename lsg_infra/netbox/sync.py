@@ -1,8 +1,8 @@
 """Push inventories into NetBox and pull them back: the I/O around the pure parts.
 
     read_state   NetBox -> State       (one paged GET series per object kind)
-    plan         desired x current     (pure, lsg_infra.netbox.diff)
-    apply        Plan -> NetBox        (one POST / PATCH / DELETE per kind per chunk)
+    change_set   desired x current     (pure, lsg_infra.netbox.diff)
+    apply        ChangeSet -> NetBox       (one POST / PATCH / DELETE per kind per chunk)
     pull         NetBox -> inventory documents
 
 Each bulk request is one database transaction in NetBox: a chunk is written
@@ -23,16 +23,16 @@ from pydantic import ValidationError
 
 from lsg_infra.errors import ChunkFailed, LsgError, NetBoxRequestFailed, RemoteError
 from lsg_infra.model.inventory import Inventory
-from lsg_infra.netbox.diff import plan as make_plan
+from lsg_infra.netbox.diff import change_set as make_change_set
 from lsg_infra.netbox.from_netbox import inventory_dicts_from_state
 from lsg_infra.netbox.model import (
     KINDS,
     ORDER,
     TAG_SLUG,
     Change,
+    ChangeSet,
     Key,
     Kind,
-    Plan,
     Ref,
     State,
 )
@@ -108,7 +108,7 @@ def read_state(
 
 @dataclass(frozen=True, slots=True)
 class PushResult:
-    plan: Plan
+    change_set: ChangeSet
     applied: int = 0
 
 
@@ -189,14 +189,14 @@ def _describe_errors(body: Any, chunk: Sequence[Change]) -> str:
 
 
 def apply(
-    plan: Plan,
+    change_set: ChangeSet,
     transport: Transport,
     current: State,
     *,
     chunk_size: int | None = None,
     advance: Advance | None = None,
 ) -> int:
-    """Carry out `plan`; returns the number of objects written.
+    """Carry out `change_set`; returns the number of objects written.
 
     Raises ChunkFailed naming the failing chunk and the object NetBox rejected.
     """
@@ -207,11 +207,11 @@ def apply(
     groups: list[tuple[str, str, list[Change]]] = []
     for name in ORDER:
         for action in ("create", "update"):
-            group = [c for c in plan.changes if c.kind == name and c.action == action]
+            group = [c for c in change_set.changes if c.kind == name and c.action == action]
             if group:
                 groups.append((name, action, group))
     for name in reversed(ORDER):
-        group = [c for c in plan.changes if c.kind == name and c.action == "delete"]
+        group = [c for c in change_set.changes if c.kind == name and c.action == "delete"]
         if group:
             groups.append((name, "delete", group))
 
@@ -276,19 +276,19 @@ def push(
     scope: Collection[str] | None = None,
     chunk_size: int | None = None,
     on_read: Advance | None = None,
-    on_write: Callable[[Plan], Advance | None] | None = None,
+    on_write: Callable[[ChangeSet], Advance | None] | None = None,
 ) -> PushResult:
     """Compare inventories with NetBox and, with `apply_changes`, make NetBox match.
 
     `scope` limits reading and pruning to those LSG ids (None: all tagged objects).
     """
     current = read_state(transport, scope or (), on_read)
-    the_plan = make_plan(desired_state(inventories), current, prune=prune, scope=scope)
-    if not apply_changes or not the_plan.changes:
-        return PushResult(the_plan)
-    advance = on_write(the_plan) if on_write is not None else None
-    written = apply(the_plan, transport, current, chunk_size=chunk_size, advance=advance)
-    return PushResult(the_plan, written)
+    changes = make_change_set(desired_state(inventories), current, prune=prune, scope=scope)
+    if not apply_changes or not changes.changes:
+        return PushResult(changes)
+    advance = on_write(changes) if on_write is not None else None
+    written = apply(changes, transport, current, chunk_size=chunk_size, advance=advance)
+    return PushResult(changes, written)
 
 
 # ---------------------------------------------------------------- pull

@@ -2,15 +2,15 @@
 
 settings = load_settings()               # NETBOX_URL / NETBOX_TOKEN or netbox.toml
 client = connect(settings)               # checks URL, token and version
-result = push(inventories, client)       # the plan; apply_changes=True writes it
+result = push(inventories, client)       # the change set; apply_changes=True writes it
 inventories = pull(client, ["rs-kikinda"])
 """
 
 from lsg_infra.netbox import (
     TAG_SLUG,
+    ChangeSet,
     NetBoxClient,
     NetBoxSettings,
-    Plan,
     PushResult,
     connect,
     load_settings,
@@ -21,9 +21,9 @@ from lsg_infra.netbox import (
 
 __all__ = [
     "TAG_SLUG",
+    "ChangeSet",
     "NetBoxClient",
     "NetBoxSettings",
-    "Plan",
     "PushResult",
     "connect",
     "load_settings",

@@ -123,7 +123,7 @@ def test_second_push_sends_no_writes(client: NetBoxClient, samples: list[Invento
     push(samples, client, apply_changes=True, scope=ids)
     counter = Requests(client)
     result = push(samples, client, apply_changes=True, scope=ids)
-    assert result.plan.changes == ()
+    assert result.change_set.changes == ()
     assert counter.writes() == 0
     assert counter.counts["GET"] >= 18  # one read per object kind, nothing per object
 
@@ -142,7 +142,7 @@ def test_changing_one_asset_updates_only_it(client: NetBoxClient, samples: list[
         changed.append(inv)
     counter = Requests(client)
     result = push(changed, client, apply_changes=True, scope=ids)
-    assert [(c.kind, c.key, c.action) for c in result.plan.changes] == [
+    assert [(c.kind, c.key, c.action) for c in result.change_set.changes] == [
         ("devices", ("rs-testgrad", "srv-01"), "update")
     ]
     assert counter.counts == Counter({"GET": counter.counts["GET"], "PATCH": 1})
@@ -164,7 +164,7 @@ def test_validation_error_names_object_and_field(
     assert "serial" in message
     # what was written before the failing chunk is consistent: a fixed push completes
     push([malo], client, apply_changes=True, scope=["me-malo"])
-    assert push([malo], client, scope=["me-malo"]).plan.changes == ()
+    assert push([malo], client, scope=["me-malo"]).change_set.changes == ()
 
 
 def test_wrong_token_is_one_line(netbox: Any) -> None:

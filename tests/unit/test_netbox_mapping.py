@@ -9,7 +9,7 @@ import pytest
 from lsg_infra import api
 from lsg_infra.errors import UsageError
 from lsg_infra.netbox import NetBoxSettings, load_settings
-from lsg_infra.netbox.diff import plan, same
+from lsg_infra.netbox.diff import change_set, same
 from lsg_infra.netbox.fields import CUSTOM_FIELDS
 from lsg_infra.netbox.model import NbObject, Ref, empty_state
 from lsg_infra.netbox.sync import _describe_errors, inventory_document
@@ -102,10 +102,10 @@ def test_new_object_is_created_existing_one_unchanged() -> None:
         "custom_fields": {"lsg_population": 10},
     }
     desired["tenants"][("rs-x",)] = NbObject("tenants", ("rs-x",), fields)
-    assert [c.action for c in plan(desired, current).changes] == ["create"]
+    assert [c.action for c in change_set(desired, current).changes] == ["create"]
     have = {**fields, "description": None, "custom_fields": {"lsg_population": 10, "other": 1}}
     current["tenants"][("rs-x",)] = NbObject("tenants", ("rs-x",), have, id=5)
-    result = plan(desired, current)
+    result = change_set(desired, current)
     assert result.changes == () and result.unchanged == {"tenants": 1}
 
 
@@ -116,7 +116,7 @@ def test_untagged_objects_are_never_updated_or_pruned() -> None:
     desired["tenants"][("rs-x",)] = NbObject("tenants", ("rs-x",), {**fields, "description": "new"})
     current["tenants"][("rs-x",)] = NbObject("tenants", ("rs-x",), fields, id=5, tagged=False)
     current["tenants"][("rs-y",)] = NbObject("tenants", ("rs-y",), fields, id=6, tagged=False)
-    assert plan(desired, current, prune=True).changes == ()
+    assert change_set(desired, current, prune=True).changes == ()
 
 
 def test_status_is_set_on_create_only() -> None:
@@ -127,7 +127,7 @@ def test_status_is_set_on_create_only() -> None:
     current["clusters"][("c",)] = NbObject(
         "clusters", ("c",), {**fields, "status": "offline"}, id=1
     )
-    assert plan(desired, current).changes == ()
+    assert change_set(desired, current).changes == ()
 
 
 def test_settings_from_env_and_file(tmp_path: Path) -> None:

@@ -11,7 +11,12 @@ import pytest
 
 from lsg_infra import api
 from lsg_infra.model.inventory import Inventory
-from lsg_infra.netbox import desired_state, inventory_dicts_from_state, plan, state_from_records
+from lsg_infra.netbox import (
+    change_set,
+    desired_state,
+    inventory_dicts_from_state,
+    state_from_records,
+)
 from lsg_infra.netbox.model import Ref
 
 DATA = Path(__file__).parent.parent / "data" / "netbox"
@@ -33,7 +38,7 @@ def comparable(inv: Inventory) -> dict[str, Any]:
 def test_recorded_state_matches_inventory_exactly(records: dict[str, Any]) -> None:
     invs = api.load_inventories([DATA / "inventory"])
     current = state_from_records(records)
-    result = plan(desired_state(invs), current)
+    result = change_set(desired_state(invs), current)
     assert result.changes == ()
     assert result.unchanged["devices"] == 9
 
@@ -68,7 +73,7 @@ def test_an_edit_in_netbox_shows_as_one_update(records: dict[str, Any]) -> None:
     sw["custom_fields"]["lsg_ports"] = 24
     sw["description"] = "someone's note: not managed, not compared"
     invs = api.load_inventories([DATA / "inventory"])
-    result = plan(desired_state(invs), state_from_records(edited))
+    result = change_set(desired_state(invs), state_from_records(edited))
     [change] = result.changes
     assert (change.kind, change.key, change.action) == (
         "devices",

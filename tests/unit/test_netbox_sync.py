@@ -122,7 +122,7 @@ def test_push_then_pull_round_trips() -> None:
     nb = FakeNetBox()
     invs = sample()
     result = push(invs, nb, apply_changes=True)
-    assert result.applied == len(result.plan.changes) > 0
+    assert result.applied == len(result.change_set.changes) > 0
     back = pull(nb)
     assert [comparable(i) for i in back] == [comparable(i) for i in invs]
 
@@ -145,9 +145,9 @@ def test_second_push_writes_nothing() -> None:
     push(sample(), nb, apply_changes=True)
     before = nb.writes()
     result = push(sample(), nb, apply_changes=True)
-    assert result.plan.changes == ()
+    assert result.change_set.changes == ()
     assert nb.writes() == before
-    assert result.plan.unchanged["devices"] == 9
+    assert result.change_set.unchanged["devices"] == 9
 
 
 def test_changing_one_asset_updates_only_it() -> None:
@@ -162,10 +162,10 @@ def test_changing_one_asset_updates_only_it() -> None:
     changed = testgrad.model_copy(update={"assets": assets})
     writes = nb.writes()
     result = push([invs[0], changed], nb, apply_changes=True)
-    assert [(c.kind, c.key, c.action) for c in result.plan.changes] == [
+    assert [(c.kind, c.key, c.action) for c in result.change_set.changes] == [
         ("devices", ("rs-testgrad", "sw-core"), "update")
     ]
-    assert result.plan.changes[0].before["custom_fields"]["lsg_purchased"] == 2014
+    assert result.change_set.changes[0].before["custom_fields"]["lsg_purchased"] == 2014
     assert nb.writes() == writes + 1
 
 
@@ -186,10 +186,10 @@ def test_prune_deletes_only_tagged_objects_of_scope() -> None:
     nb.db["devices"][999] = {"id": 999, "name": "theirs", "tags": [], "tenant": {"id": tenant_id}}
     testgrad = invs[1]
     smaller = testgrad.model_copy(update={"assets": testgrad.assets[:-1]})
-    plan_only = push([invs[0], smaller], nb).plan
-    assert all(c.action != "delete" for c in plan_only.changes)
+    without_prune = push([invs[0], smaller], nb).change_set
+    assert all(c.action != "delete" for c in without_prune.changes)
     result = push([smaller], nb, apply_changes=True, prune=True, scope=["rs-testgrad"])
-    assert [(c.kind, c.key, c.action) for c in result.plan.changes] == [
+    assert [(c.kind, c.key, c.action) for c in result.change_set.changes] == [
         ("devices", ("rs-testgrad", "prn"), "delete")
     ]
     assert 999 in nb.db["devices"]
@@ -205,7 +205,7 @@ def test_existing_reference_objects_are_reused_not_changed() -> None:
     assert nb.db["manufacturers"][500] == {"id": 500, "name": "HPE", "slug": "hewlett", "tags": []}
     types = [t for t in nb.db["device_types"].values() if t["manufacturer"]["id"] == 500]
     assert [t["model"] for t in types] == ["ProLiant DL380 Gen9"]
-    assert push(sample(), nb).plan.changes == ()
+    assert push(sample(), nb).change_set.changes == ()
 
 
 def test_failed_chunk_names_object_and_next_push_continues() -> None:
@@ -219,7 +219,7 @@ def test_failed_chunk_names_object_and_next_push_continues() -> None:
     assert "chunk 2/3" in message
     nb.fail_on = None
     push(sample(), nb, apply_changes=True)
-    assert push(sample(), nb).plan.changes == ()
+    assert push(sample(), nb).change_set.changes == ()
     assert len(nb.db["devices"]) == 9
 
 
