@@ -9,12 +9,13 @@ import pytest
 
 from lsg_infra import api, bundled
 from lsg_infra.cli.blueprint import rule
+from lsg_infra.model.blueprint import BlueprintCountry
 
 LIBRARY = api.load_blueprints(bundled.blueprints())
 
 
 @pytest.mark.parametrize("country", ["RS", "ME", "MK"])
-def test_every_requirement_of_every_tier_is_described(country: str) -> None:
+def test_every_requirement_of_every_tier_is_described(country: BlueprintCountry) -> None:
     kinds = set()
     for tier in LIBRARY.tiers.tiers:
         for requirement in LIBRARY.resolve(tier.id, country).requirements:

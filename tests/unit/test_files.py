@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic_core import ErrorDetails
 
 from lsg_infra.errors import InputError, UsageError
 from lsg_infra.model.inventory import Inventory, Municipality
@@ -91,17 +92,19 @@ def test_did_you_mean() -> None:
 
 def test_model_at_follows_lists_and_dicts() -> None:
     assert model_at(Inventory, ("municipality", "populaton")) is Municipality
-    assert model_at(Inventory, ("assets", 3, "os", "nme")).__name__ == "OperatingSystem"
-    assert model_at(Inventory, ("controls", "backup", "x")).__name__ == "Control"
+    os_model = model_at(Inventory, ("assets", 3, "os", "nme"))
+    assert os_model is not None and os_model.__name__ == "OperatingSystem"
+    control_model = model_at(Inventory, ("controls", "backup", "x"))
+    assert control_model is not None and control_model.__name__ == "Control"
 
 
 def test_describe_words() -> None:
-    error = {
+    error: ErrorDetails = {
         "type": "int_parsing",
         "loc": ("municipality", "population"),
         "msg": "Input should be a valid integer",
         "input": "many",
     }
-    assert describe(error, Inventory) == "expected a whole number, got 'many'"  # type: ignore[arg-type]
+    assert describe(error, Inventory) == "expected a whole number, got 'many'"
     error = {"type": "extra_forbidden", "loc": ("assets", 0, "rams_gb"), "msg": "", "input": 1}
-    assert describe(error, Inventory) == "unknown key 'rams_gb' (did you mean 'ram_gb'?)"  # type: ignore[arg-type]
+    assert describe(error, Inventory) == "unknown key 'rams_gb' (did you mean 'ram_gb'?)"

@@ -54,7 +54,7 @@ def load_case(name: str) -> tuple[Inventory, ResolvedBlueprint, dt.date, list[di
         tier="test",
         country="RS",
         chain=("test",),
-        requirements=tuple(_requirement(r) for r in spec["requirements"]),  # type: ignore[arg-type]
+        requirements=tuple(_requirement(r) for r in spec["requirements"]),
         software=software_support(),
     )
     expected = yamlfile.load(folder / "expected.yaml").data["gaps"]

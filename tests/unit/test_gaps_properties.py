@@ -138,7 +138,7 @@ def test_results_do_not_depend_on_record_order(index: int, rnd: Any) -> None:
     inv = samples()[index]
     m = inv.municipality
     bp = library().for_inventory(m.tier, m.population, m.country)
-    shuffled = {}
+    shuffled: dict[str, Any] = {}
     for name in ("sites", "links", "assets", "software", "services"):
         items = list(getattr(inv, name))
         rnd.shuffle(items)

@@ -52,7 +52,7 @@ def cites(reference: str, law: dict[str, str]) -> bool:
 
 def overlay_references() -> list[tuple[str, str, str]]:
     """(file, requirement, reference) for every country overlay and controls.yaml."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     for path in COUNTRY_FILES:
         for req in yamlfile.load(path).data["requirements"]:
             out.extend((path.name, req["id"], ref) for ref in req.get("references", []))

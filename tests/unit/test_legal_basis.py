@@ -17,6 +17,7 @@ from lsg_infra import api
 from lsg_infra.cli.main import main
 from lsg_infra.errors import InputError
 from lsg_infra.model.law import LegalStatus
+from lsg_infra.model.plan import Plan
 from lsg_infra.reports import html
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ KIKINDA = ROOT / "inventory" / "rs" / "kikinda.yaml"
 NEW_SECURITY_LAW = "rs-information-security-2025"
 
 
-def plan_for(day: dt.date, blueprints: Path = BLUEPRINTS) -> api.Plan:
+def plan_for(day: dt.date, blueprints: Path = BLUEPRINTS) -> Plan:
     inventories = api.load_inventories([KIKINDA])
     return api.plan(inventories, blueprint_root=blueprints, today=day, years=[day.year + 1])
 

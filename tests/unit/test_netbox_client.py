@@ -61,7 +61,7 @@ def server() -> Iterator[str]:
 
 
 STATUS = {"netbox-version": "4.7.3"}
-EMPTY = {"count": 0, "next": None, "previous": None, "results": []}
+EMPTY: dict[str, Any] = {"count": 0, "next": None, "previous": None, "results": []}
 
 
 def _settings(url: str) -> NetBoxSettings:

@@ -32,7 +32,7 @@ from lsg_infra.netbox.model import KINDS
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 STATUS = {"netbox-version": "4.7.3"}
-EMPTY = {"count": 0, "next": None, "previous": None, "results": []}
+EMPTY: dict[str, Any] = {"count": 0, "next": None, "previous": None, "results": []}
 DATA = Path(__file__).parent.parent / "data" / "netbox"
 BOUND = 60.0  # seconds: far beyond what any of these calls needs, far below a hang
 

@@ -8,6 +8,7 @@ import pytest
 
 from lsg_infra import api
 from lsg_infra.errors import UsageError
+from lsg_infra.model.inventory import Inventory
 from lsg_infra.netbox import NetBoxSettings, load_settings
 from lsg_infra.netbox.diff import change_set, same
 from lsg_infra.netbox.fields import CUSTOM_FIELDS
@@ -19,12 +20,12 @@ DATA = Path(__file__).parent.parent / "data" / "netbox"
 
 
 @pytest.fixture(scope="module")
-def testgrad():
+def testgrad() -> Inventory:
     [inv] = api.load_inventories([DATA / "inventory"], only=["rs-testgrad"])
     return inv
 
 
-def test_desired_objects_of_one_lsg(testgrad) -> None:
+def test_desired_objects_of_one_lsg(testgrad: Inventory) -> None:
     state = desired_state([testgrad])
     counts = {kind: len(objs) for kind, objs in state.items() if objs}
     assert counts == {
@@ -67,7 +68,7 @@ def test_desired_objects_of_one_lsg(testgrad) -> None:
     assert term["termination_id"] == Ref("sites", ("rs-testgrad-city-hall",))
 
 
-def test_generated_names_cannot_clash_with_ids(testgrad) -> None:
+def test_generated_names_cannot_clash_with_ids(testgrad: Inventory) -> None:
     names = asset_names(testgrad.assets)
     assert "virtual-machine#1" in names and "workstation#2" in names
     assert circuit_ids("rs-testgrad", testgrad.links) == [
@@ -149,7 +150,7 @@ def test_settings_repr_hides_token() -> None:
     assert "secret-token-value" not in repr(s) and "secret-token-value" not in str(s)
 
 
-def test_validation_errors_name_object_and_field(testgrad) -> None:
+def test_validation_errors_name_object_and_field(testgrad: Inventory) -> None:
     from lsg_infra.netbox.model import Change
 
     chunk = [
@@ -165,7 +166,7 @@ def test_validation_errors_name_object_and_field(testgrad) -> None:
     )
 
 
-def test_document_uses_shorthand_and_leaves_defaults_out(testgrad) -> None:
+def test_document_uses_shorthand_and_leaves_defaults_out(testgrad: Inventory) -> None:
     doc = inventory_document(testgrad)
     assert doc["controls"]["firewall"] is True
     assert doc["controls"]["security-act"] is False

@@ -16,7 +16,7 @@ SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://127.0.0.1/x","click")'
 
 
-def test_script_and_formula_names_are_inert(tmp_path):
+def test_script_and_formula_names_are_inert(tmp_path: Path) -> None:
     inventory = tmp_path / "inventory" / "rs"
     inventory.mkdir(parents=True)
     (inventory / "zeta.yaml").write_text(

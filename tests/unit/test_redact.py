@@ -4,6 +4,8 @@ Authorization headers never come out of `redact`, the log handlers or the CLI.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ TOKEN = "0123456789abcdef0123456789abcdef01234567"
 
 
 @pytest.fixture(autouse=True)
-def _empty_registry():
+def _empty_registry() -> Iterator[None]:
     r.forget_all()
     yield
     r.forget_all()
@@ -107,7 +109,7 @@ def test_log_records_and_tracebacks_redacted() -> None:
     assert "ValueError: boom ***" in records[1]
 
 
-def test_cli_errors_pass_through_the_redaction_layer(tmp_path) -> None:
+def test_cli_errors_pass_through_the_redaction_layer(tmp_path: Path) -> None:
     """A secret from the environment that ends up in an error line is masked: here a
     careless inventory whose text holds the SSH password, and NETBOX_URL credentials."""
     import os

@@ -11,19 +11,20 @@ import openpyxl
 import pytest
 from plan_samples import EVIL_DISTRICT, make_plan
 
+from lsg_infra.model.plan import Plan
 from lsg_infra.reports import write_all
 from lsg_infra.reports.safety import neutralise
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Path]:
     out = tmp_path_factory.mktemp("plan")
     plan = make_plan(D("6000"))
     write_all(plan, out)
     return plan, out
 
 
-def test_neutralise():
+def test_neutralise() -> None:
     assert neutralise("=1+1") == "'=1+1"
     assert neutralise("-2") == "'-2"
     assert neutralise("@x") == "'@x"
@@ -31,7 +32,7 @@ def test_neutralise():
     assert neutralise("plain = text") == "plain = text"
 
 
-def test_html_escapes_inventory_text(outputs):
+def test_html_escapes_inventory_text(outputs: tuple[Plan, Path]) -> None:
     _, out = outputs
     html = (out / "report.html").read_text("utf-8")
     assert "<script" not in html.lower()
@@ -39,7 +40,7 @@ def test_html_escapes_inventory_text(outputs):
     assert "Content-Security-Policy" in html
 
 
-def test_csv_has_no_formulas(outputs):
+def test_csv_has_no_formulas(outputs: tuple[Plan, Path]) -> None:
     _, out = outputs
     rows = list(csv.reader((out / "procurement.csv").read_text("utf-8-sig").splitlines()))
     cells = [c for row in rows for c in row]
@@ -47,7 +48,7 @@ def test_csv_has_no_formulas(outputs):
     assert any(c == "'" + EVIL_DISTRICT for c in cells)
 
 
-def test_xlsx_has_no_formulas_and_totals_match_json(outputs):
+def test_xlsx_has_no_formulas_and_totals_match_json(outputs: tuple[Plan, Path]) -> None:
     _, out = outputs
     wb = openpyxl.load_workbook(out / "procurement.xlsx")
     for ws in wb.worksheets:
@@ -78,7 +79,7 @@ def test_xlsx_has_no_formulas_and_totals_match_json(outputs):
     assert lines.freeze_panes == "A2" and lines.auto_filter.ref
 
 
-def test_outputs_are_replaced_atomically(tmp_path):
+def test_outputs_are_replaced_atomically(tmp_path: Path) -> None:
     plan = make_plan()
     write_all(plan, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -89,7 +90,7 @@ def test_outputs_are_replaced_atomically(tmp_path):
     ]
 
 
-def test_committed_plan_schema_is_current():
+def test_committed_plan_schema_is_current() -> None:
     from typer.testing import CliRunner
 
     from lsg_infra.cli.main import app

@@ -4,8 +4,9 @@ the capitals a metropolitan tier of their own, and a city of 106,000 neither."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
-from lsg_infra.model.blueprint import BlueprintLibrary
+from lsg_infra.model.blueprint import BlueprintLibrary, EquipmentRequirement
 from lsg_infra.sources import lsg_reference
 from lsg_infra.sources.blueprints import load_library
 
@@ -47,6 +48,6 @@ def test_the_metropolitan_tier_adds_what_a_city_does_not_need() -> None:
     city = {r.id: r for r in lib.resolve("city", "RS").requirements}
     metro = {r.id: r for r in lib.resolve("metropolitan", "RS").requirements}
     assert "security-monitoring" in metro and "security-monitoring" not in city
-    assert (
-        metro["virtualisation-hosts"].quantity.fixed > city["virtualisation-hosts"].quantity.fixed
-    )  # type: ignore[union-attr]
+    metro_hosts = cast(EquipmentRequirement, metro["virtualisation-hosts"])
+    city_hosts = cast(EquipmentRequirement, city["virtualisation-hosts"])
+    assert metro_hosts.quantity.fixed > city_hosts.quantity.fixed
