@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from decimal import Decimal as D
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -18,6 +19,7 @@ from lsg_infra.model.blueprint import BlueprintLibrary
 from lsg_infra.model.catalogue import Billing, Catalogue
 from lsg_infra.model.gap import Family, Gap, GapKind, Remedy, Severity
 from lsg_infra.model.inventory import Inventory
+from lsg_infra.model.plan import CountryRates
 from lsg_infra.sample import generate_inventories
 from lsg_infra.sources.blueprints import load_library
 from lsg_infra.sources.catalogue import load_catalogue, load_rates
@@ -25,19 +27,22 @@ from lsg_infra.sources.catalogue import load_catalogue, load_rates
 DATA = Path(__file__).parent.parent / "data" / "costing"
 ROOT = Path(__file__).parents[2]
 TODAY = dt.date(2026, 11, 26)
+Rates = dict[str, CountryRates]
 
 
 @pytest.fixture(scope="module")
-def catalogue():
+def catalogue() -> Catalogue:
     cat, problems = load_catalogue(DATA / "catalogue.yaml")
     assert not problems
+    assert cat is not None
     return cat
 
 
 @pytest.fixture(scope="module")
-def rates():
+def rates() -> Rates:
     r, problems = load_rates(ROOT / "blueprints" / "countries.yaml")
     assert not problems
+    assert r is not None
     return r
 
 
@@ -73,7 +78,7 @@ LSGS = {
 }
 
 
-def test_serbia_by_hand(catalogue, rates):
+def test_serbia_by_hand(catalogue: Catalogue, rates: Rates) -> None:
     gaps = [
         gap("rs-a", "workstations", GapKind.OBSOLETE, Severity.HIGH, 3, Remedy(item="workstation")),
         gap(
@@ -114,7 +119,7 @@ def test_serbia_by_hand(catalogue, rates):
     assert programme.tco_gross_eur == D("5796.00")
 
 
-def test_montenegro_by_hand(catalogue, rates):
+def test_montenegro_by_hand(catalogue: Catalogue, rates: Rates) -> None:
     # UPS lifetime 2 years in a 5-year horizon: bought ceil(5/2) = 3 times.
     gaps = [gap("me-b", "ups", GapKind.MISSING, Severity.HIGH, 2, Remedy(item="ups"))]
     plan = build_plan(
@@ -127,7 +132,7 @@ def test_montenegro_by_hand(catalogue, rates):
     assert ups.currency == "EUR" and ups.gross_local == D("2987.64")
 
 
-def test_north_macedonia_by_hand_with_reduced_vat(catalogue, rates):
+def test_north_macedonia_by_hand_with_reduced_vat(catalogue: Catalogue, rates: Rates) -> None:
     gaps = [
         gap(
             "mk-c", "antimalware", GapKind.MISSING, Severity.CRITICAL, 7, Remedy(item="av-licence")
@@ -160,7 +165,7 @@ def test_north_macedonia_by_hand_with_reduced_vat(catalogue, rates):
     assert (act.vat_pct, act.gross_eur, act.tco_gross_eur) == (D(18), D("3540.00"), D("7080.00"))
 
 
-def test_budget_phasing_by_hand(catalogue, rates):
+def test_budget_phasing_by_hand(catalogue: Catalogue, rates: Rates) -> None:
     gaps = [
         gap(
             "rs-a", "workstations", GapKind.OBSOLETE, Severity.HIGH, 3, Remedy(item="workstation")
@@ -203,14 +208,16 @@ def test_budget_phasing_by_hand(catalogue, rates):
     # UPS 7407.36 is more than a year's budget.
     ups = by_req["ups"]
     assert (
-        not ups.funded and ups.year is None and "more than a year's budget" in ups.unfunded_reason
+        not ups.funded
+        and ups.year is None
+        and "more than a year's budget" in (ups.unfunded_reason or "")
     )
     spent = {y.year: y.spent_gross_eur for y in plan.budget_by_year}
     assert spent == {2027: D("3600.00"), 2028: D("3175.20")}
     assert plan.rollups[-1].totals.unfunded_gross_eur == D("7407.36")
 
 
-def test_same_inputs_same_plan(catalogue, rates):
+def test_same_inputs_same_plan(catalogue: Catalogue, rates: Rates) -> None:
     gaps = [
         gap(lsg, req, GapKind.MISSING, sev, n, Remedy(item="workstation"))
         for lsg in LSGS
@@ -236,7 +243,7 @@ def test_same_inputs_same_plan(catalogue, rates):
     assert [urgency(g) for g in one.gaps] == sorted(urgency(g) for g in gaps)
 
 
-def test_lots_group_by_country_and_cpv(catalogue, rates):
+def test_lots_group_by_country_and_cpv(catalogue: Catalogue, rates: Rates) -> None:
     gaps = [
         gap(lsg, "ws", GapKind.MISSING, Severity.HIGH, 2, Remedy(item="workstation"))
         for lsg in LSGS
@@ -252,13 +259,13 @@ def test_lots_group_by_country_and_cpv(catalogue, rates):
     assert sum(r.totals.tco_gross_eur for r in countries) == plan.rollups[-1].totals.tco_gross_eur
 
 
-def test_unknown_item_is_a_clear_error(catalogue, rates):
+def test_unknown_item_is_a_clear_error(catalogue: Catalogue, rates: Rates) -> None:
     gaps = [gap("rs-a", "x", GapKind.MISSING, Severity.HIGH, 1, Remedy(item="nope"))]
     with pytest.raises(CostingError, match="catalogue item 'nope'"):
         build_plan(gaps, LSGS, catalogue, rates, today=TODAY, years=[2027])
 
 
-def test_obsolete_devices_are_not_also_upgraded(catalogue, rates):
+def test_obsolete_devices_are_not_also_upgraded(catalogue: Catalogue, rates: Rates) -> None:
     def with_assets(g: Gap, *assets: str) -> Gap:
         return g.model_copy(update={"assets": assets})
 
@@ -303,7 +310,9 @@ def _bundled() -> tuple[BlueprintLibrary, Catalogue]:
 @given(seed=st.integers(0, 10_000), index=st.integers(0, 250), assets=st.integers(5, 60))
 # Found by the property: a very small LSG (shared tier) subscribes to two hosted servers.
 @example(seed=0, index=35, assets=5)
-def test_recurring_lines_are_yearly_and_bounded_by_what_the_lsg_can_use(rates, seed, index, assets):
+def test_recurring_lines_are_yearly_and_bounded_by_what_the_lsg_can_use(
+    rates: Rates, seed: int, index: int, assets: int
+) -> None:
     library, catalogue = _bundled()
     docs = list(generate_inventories(index + 1, assets, seed))
     inv = Inventory.model_validate(docs[index][1])
@@ -331,7 +340,7 @@ def test_recurring_lines_are_yearly_and_bounded_by_what_the_lsg_can_use(rates, s
             assert ln.quantity <= max(m.employees, devices, sites) + 4, ln.computation
 
 
-def _small_lsg(assets: list[dict], employees: int = 28) -> Inventory:
+def _small_lsg(assets: list[dict[str, Any]], employees: int = 28) -> Inventory:
     return Inventory.model_validate(
         {
             "municipality": {
@@ -349,7 +358,7 @@ def _small_lsg(assets: list[dict], employees: int = 28) -> Inventory:
     )
 
 
-def _plan_lines(inv: Inventory, rates, requirement: str) -> dict[str, D]:
+def _plan_lines(inv: Inventory, rates: Rates, requirement: str) -> dict[str, D]:
     library, catalogue = _bundled()
     m = inv.municipality
     gaps = analyse(inv, library.for_inventory(m.tier, m.population, m.country), TODAY)
@@ -358,7 +367,7 @@ def _plan_lines(inv: Inventory, rates, requirement: str) -> dict[str, D]:
     return {ln.item: ln.quantity for ln in plan.lines if ln.requirement == requirement}
 
 
-def test_windows_10_upgrades_free_on_capable_hardware_and_replaces_the_rest(rates):
+def test_windows_10_upgrades_free_on_capable_hardware_and_replaces_the_rest(rates: Rates) -> None:
     win10 = {"name": "Windows", "version": "10"}
     inv = _small_lsg(
         [
@@ -382,7 +391,9 @@ def test_windows_10_upgrades_free_on_capable_hardware_and_replaces_the_rest(rate
     }
 
 
-def test_free_server_os_gets_upgrade_days_and_windows_server_gets_licence_and_cals(rates):
+def test_free_server_os_gets_upgrade_days_and_windows_server_gets_licence_and_cals(
+    rates: Rates,
+) -> None:
     inv = _small_lsg(
         [
             {
@@ -409,13 +420,13 @@ def test_free_server_os_gets_upgrade_days_and_windows_server_gets_licence_and_ca
     }
 
 
-def test_old_ups_gets_a_battery_set_and_a_missing_one_a_ups(rates):
+def test_old_ups_gets_a_battery_set_and_a_missing_one_a_ups(rates: Rates) -> None:
     old = [{"kind": "ups", "site": "hall", "purchased": 2015}]
     assert _plan_lines(_small_lsg(old), rates, "ups") == {"ups-battery-set": D(1)}
     assert _plan_lines(_small_lsg([]), rates, "ups") == {"ups-server-room": D(1)}
 
 
-def test_items_bought_once_per_lsg_are_not_bought_twice(catalogue, rates):
+def test_items_bought_once_per_lsg_are_not_bought_twice(catalogue: Catalogue, rates: Rates) -> None:
     cal = catalogue.model_copy(
         update={
             "items": (

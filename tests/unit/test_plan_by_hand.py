@@ -11,6 +11,7 @@ import json
 import sys
 from decimal import Decimal as D
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -19,27 +20,30 @@ from typer.testing import CliRunner
 from lsg_infra.cli.main import app, main
 
 DATA = Path(__file__).parents[1] / "data" / "plan"
+# plan.json as read back, and the folder it was written to
+PlanRun = tuple[dict[str, Any], Path]
 
 
-def run_plan(out: Path, *extra: str) -> dict:
+def run_plan(out: Path, *extra: str) -> dict[str, Any]:
     args = ["plan", "-i", str(DATA / "inventory"), "-b", str(DATA / "blueprints")]
     args += ["--date", "2026-11-26", "--years", "2027-2028", "--out", str(out), *extra]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    return json.loads((out / "plan.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads((out / "plan.json").read_text("utf-8"))
+    return data
 
 
 @pytest.fixture(scope="module")
-def plan(tmp_path_factory):
+def plan(tmp_path_factory: pytest.TempPathFactory) -> PlanRun:
     out = tmp_path_factory.mktemp("plan")
     return run_plan(out), out
 
 
-def lines_of(data: dict, lsg: str) -> dict[tuple[str, str], dict]:
+def lines_of(data: dict[str, Any], lsg: str) -> dict[tuple[str, str], dict[str, Any]]:
     return {(ln["requirement"], ln["gap_kind"]): ln for ln in data["lines"] if ln["lsg"] == lsg}
 
 
-def test_serbia_20_percent_vat_in_dinars(plan):
+def test_serbia_20_percent_vat_in_dinars(plan: PlanRun) -> None:
     data, _ = plan
     lines = lines_of(data, "rs-alfa")
     # 5 employees, 4 workstations of which 1 from 2015: 1 missing + 1 obsolete.
@@ -70,7 +74,7 @@ def test_serbia_20_percent_vat_in_dinars(plan):
     assert serbia["tco_gross_local"] == "1564520.24"
 
 
-def test_montenegro_21_percent_vat_in_euros(plan):
+def test_montenegro_21_percent_vat_in_euros(plan: PlanRun) -> None:
     data, _ = plan
     lines = lines_of(data, "me-beta")
     assert list(lines) == [("ups", "missing")]  # workstations and security act are in order
@@ -85,7 +89,7 @@ def test_montenegro_21_percent_vat_in_euros(plan):
     assert (ups["gross_local"], ups["currency"]) == ("1493.82", "EUR")
 
 
-def test_north_macedonia_reduced_vat_for_computers_in_denars(plan):
+def test_north_macedonia_reduced_vat_for_computers_in_denars(plan: PlanRun) -> None:
     data, _ = plan
     lines = lines_of(data, "mk-gama")
     assert list(lines) == [("workstations", "missing")]
@@ -100,7 +104,7 @@ def test_north_macedonia_reduced_vat_for_computers_in_denars(plan):
     assert (ws["gross_local"], ws["currency"]) == ("90393.68", "MKD")
 
 
-def test_programme_totals_and_lots(plan):
+def test_programme_totals_and_lots(plan: PlanRun) -> None:
     data, out = plan
     programme = next(r for r in data["rollups"] if r["level"] == "programme")
     # 6761.47 + 1493.82 + 1470.00
@@ -121,7 +125,7 @@ def test_programme_totals_and_lots(plan):
     assert {"rs-alfa", "me-beta", "mk-gama", "Lots", "Summary"} <= set(wb.sheetnames)
 
 
-def test_budget_phasing_by_hand(tmp_path):
+def test_budget_phasing_by_hand(tmp_path: Path) -> None:
     # 5000 EUR over 2027-2028: 2500 a year. Most urgent first:
     #   RS security act (critical) 3600 > 2500            -> unfunded, larger than a year
     #   MK workstations (high, priority 3) 1470           -> 2027 (1030 left)
@@ -148,13 +152,13 @@ def test_budget_phasing_by_hand(tmp_path):
     assert programme["totals"]["unfunded_gross_eur"] == "5081.47"  # 3600 + 1481.47
 
 
-def test_same_inputs_same_plan(tmp_path):
+def test_same_inputs_same_plan(tmp_path: Path) -> None:
     one = run_plan(tmp_path / "a", "--budget", "5000")
     two = run_plan(tmp_path / "b", "--budget", "5000")
     assert one == two
 
 
-def test_own_catalogue_replaces_items_by_id(tmp_path):
+def test_own_catalogue_replaces_items_by_id(tmp_path: Path) -> None:
     own = tmp_path / "framework-prices.yaml"
     own.write_text(
         "disclaimer: Prices of the 2027 framework agreement.\n"
@@ -172,7 +176,9 @@ def test_own_catalogue_replaces_items_by_id(tmp_path):
     assert lines_of(data, "rs-alfa")[("ups", "missing")]["unit_price_eur"] == "1234.56"
 
 
-def test_bad_own_catalogue_is_one_line_per_problem(tmp_path, monkeypatch, capsys):
+def test_bad_own_catalogue_is_one_line_per_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     own = tmp_path / "prices.yaml"
     own.write_text(
         "items:\n"
@@ -209,13 +215,14 @@ FIELDS = ("quantity", "unit_price_eur", "periods", "net_eur", "vat_pct", "vat_eu
 
 
 @pytest.fixture(scope="module")
-def samples_plan(tmp_path_factory):
+def samples_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("samples")
     args = ["plan", "rs-kikinda", "me-kotor", "mk-bitola", "-i", str(ROOT / "inventory")]
     args += ["-b", str(ROOT / "blueprints"), "--date", "2026-11-30", "--years", "2027-2029"]
     result = CliRunner().invoke(app, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return json.loads((out / "plan.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads((out / "plan.json").read_text("utf-8"))
+    return data
 
 
 def _worked() -> list[dict[str, str]]:
@@ -225,12 +232,12 @@ def _worked() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _as_row(line: dict) -> tuple[str, ...]:
+def _as_row(line: dict[str, Any]) -> tuple[str, ...]:
     return tuple(str(D(str(line[f])).normalize()) for f in FIELDS)
 
 
 @pytest.mark.parametrize("lsg", ["rs-kikinda", "me-kotor", "mk-bitola"])
-def test_sample_lsg_worked_by_hand(samples_plan, lsg):
+def test_sample_lsg_worked_by_hand(samples_plan: dict[str, Any], lsg: str) -> None:
     expected: dict[tuple[str, str, str], list[tuple[str, ...]]] = {}
     for row in _worked():
         if row["lsg"] == lsg:
@@ -246,7 +253,7 @@ def test_sample_lsg_worked_by_hand(samples_plan, lsg):
     assert {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in expected.items()}
 
 
-def test_sample_lines_say_why_their_vat_rate(samples_plan):
+def test_sample_lines_say_why_their_vat_rate(samples_plan: dict[str, Any]) -> None:
     by_class = {
         "data-processing-equipment": "5",
         "software": "5",
@@ -261,7 +268,7 @@ def test_sample_lines_say_why_their_vat_rate(samples_plan):
         assert "Law on VAT (MK)" in ln["vat_reason"]
 
 
-def test_no_line_buys_a_licence_for_a_free_os(samples_plan):
+def test_no_line_buys_a_licence_for_a_free_os(samples_plan: dict[str, Any]) -> None:
     kikinda = [ln for ln in samples_plan["lines"] if ln["lsg"] == "rs-kikinda"]
     servers = {ln["item"]: ln for ln in kikinda if ln["requirement"] == "os-servers-supported"}
     # Windows Server 2012 R2 on srv-01 needs one licence; the two Debian 12 VMs none.
@@ -269,7 +276,7 @@ def test_no_line_buys_a_licence_for_a_free_os(samples_plan):
     assert servers["software-upgrade-service"]["quantity"] == "6"
 
 
-def test_every_line_shows_how_it_was_computed(samples_plan):
+def test_every_line_shows_how_it_was_computed(samples_plan: dict[str, Any]) -> None:
     for ln in samples_plan["lines"]:
         how = ln["computation"]
         assert how.startswith(f"{ln['quantity']} {ln['unit']} x "), how
@@ -282,7 +289,9 @@ def test_every_line_shows_how_it_was_computed(samples_plan):
             assert ln["periods"] == 1
 
 
-def test_own_catalogue_must_keep_lifetimes_of_the_blueprint(tmp_path, monkeypatch, capsys):
+def test_own_catalogue_must_keep_lifetimes_of_the_blueprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The test blueprint calls a workstation obsolete after 5 years; a framework price
     # list that replaces PCs after 4 would price their cost of ownership at another age.
     own = tmp_path / "prices.yaml"

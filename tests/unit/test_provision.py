@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from lsg_infra.errors import InputError
+from lsg_infra.model.inventory import Inventory
 from lsg_infra.provision import platforms
 from lsg_infra.provision.inventory import Connection, ansible_inventory
 from lsg_infra.provision.preflight import OsPolicy, parse
@@ -37,13 +38,14 @@ def policy() -> OsPolicy:
     return OsPolicy(tuple(platforms.resolve(roles, software)), software)
 
 
-def load_testopolje():
+def load_testopolje() -> Inventory:
     inv, problems = load_inventory_file(DATA / "rs" / "testopolje.yaml")
     assert not problems, problems
+    assert inv is not None
     return inv
 
 
-def test_groups_follow_the_playbooks_contract():
+def test_groups_follow_the_playbooks_contract() -> None:
     data = ansible_inventory(load_testopolje(), tier="medium")["all"]
     assert list(data["hosts"]) == ["testopolje-app01", "testopolje-db01"]  # vh01 has no address
     assert data["hosts"]["testopolje-db01"]["ansible_host"] == "db01.testopolje.lsg.internal"
@@ -67,7 +69,7 @@ def test_groups_follow_the_playbooks_contract():
     assert data["vars"] == {}
 
 
-def test_connection_overrides_for_tests_and_strict_host_keys():
+def test_connection_overrides_for_tests_and_strict_host_keys() -> None:
     conn = Connection(
         known_hosts=Path("/k/known_hosts"),
         identity=Path("/k/id"),
@@ -84,7 +86,7 @@ def test_connection_overrides_for_tests_and_strict_host_keys():
     assert data["vars"]["ansible_ssh_private_key_file"] == "/k/id"
 
 
-def test_preflight_parse_good_and_bad(policy: OsPolicy):
+def test_preflight_parse_good_and_bad(policy: OsPolicy) -> None:
     now = int(LATE_2026)
     good = f"sudo=yes\nos=debian 13\ndisk_free=21474836480\nntp=yes\nepoch={now - 10}\n"
     assert all(c.ok for c in parse(good, now, policy))
@@ -99,7 +101,7 @@ def test_preflight_parse_good_and_bad(policy: OsPolicy):
 
 def test_preflight_refuses_debian_12_after_its_end_of_support_and_says_how_to_upgrade(
     policy: OsPolicy,
-):
+) -> None:
     line = "os=debian 12\n"
     [os_check] = [c for c in parse(line, LATE_2026, policy) if c.name == "os"]
     assert not os_check.ok
@@ -110,7 +112,7 @@ def test_preflight_refuses_debian_12_after_its_end_of_support_and_says_how_to_up
     assert os_check.ok and "until 2028-08-09" in os_check.detail
 
 
-def test_preflight_accepts_what_the_support_data_and_the_roles_agree_on(policy: OsPolicy):
+def test_preflight_accepts_what_the_support_data_and_the_roles_agree_on(policy: OsPolicy) -> None:
     # One source of truth: every release the roles name resolves through
     # blueprints/software_support.yaml, and preflight accepts exactly the ones
     # whose security support has not ended, so `lsg provision` never builds a
@@ -129,7 +131,7 @@ def test_preflight_accepts_what_the_support_data_and_the_roles_agree_on(policy: 
     assert software.end_of_support("Debian", "12") == (True, dt.date(2026, 6, 10))
 
 
-def test_roles_naming_a_release_the_support_data_lacks_is_an_error(policy: OsPolicy):
+def test_roles_naming_a_release_the_support_data_lacks_is_an_error(policy: OsPolicy) -> None:
     with pytest.raises(InputError, match="Debian forky, which has no entry"):
         platforms.resolve({"base": {"Debian": ["trixie", "forky"]}}, policy.software)
     # a role that still lists bookworm does not make bookworm accepted: every role must
@@ -143,7 +145,7 @@ def test_roles_naming_a_release_the_support_data_lacks_is_an_error(policy: OsPol
     assert platforms.os_verdict("debian", "12", bookworm, policy.software, before)[0]
 
 
-def test_recap_lists_every_host_even_untouched():
+def test_recap_lists_every_host_even_untouched() -> None:
     stats = {"ok": {"a": 10}, "changed": {"a": 2}, "dark": {"b": 1}, "failures": {}}
     rows = {r.host: r for r in recap(stats, ["b", "a", "c"])}
     assert (rows["a"].ok, rows["a"].changed, rows["a"].succeeded) == (10, 2, True)
@@ -177,7 +179,7 @@ def test_bad_extra_vars_file_is_one_line_with_file_and_line(
     assert "Traceback" not in done.stderr
 
 
-def test_redact_replaces_every_secret_and_its_json_form():
+def test_redact_replaces_every_secret_and_its_json_form() -> None:
     from lsg_infra.provision.scrub import redact, secret_values, stored_environment
 
     env = {
@@ -203,7 +205,7 @@ def test_redact_replaces_every_secret_and_its_json_form():
 
 def test_provision_artifacts_hold_no_secret_of_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     # A real ansible-runner run (local connection, no host): ansible-runner writes
     # the whole environment to artifacts/<ident>/command, and a task that prints
     # a secret puts it in stdout and the job events. None of it may stay on disk.
@@ -273,7 +275,7 @@ def _secret_variables() -> set[str]:
     return names
 
 
-def test_every_task_that_templates_or_sets_a_secret_keeps_it_out_of_output_and_diffs():
+def test_every_task_that_templates_or_sets_a_secret_keeps_it_out_of_output_and_diffs() -> None:
     # `lsg provision --check` runs with --diff: a task that writes a secret into a
     # file must have diff: false and no_log: true, or the secret lands in the
     # console and in runs/<lsg>/artifacts.
@@ -299,7 +301,7 @@ def test_every_task_that_templates_or_sets_a_secret_keeps_it_out_of_output_and_d
     assert careless == []
 
 
-def test_collection_requirements_are_pinned_to_what_the_roles_are_tested_with():
+def test_collection_requirements_are_pinned_to_what_the_roles_are_tested_with() -> None:
     import ansible_collections
 
     pinned = {
@@ -319,7 +321,7 @@ def test_collection_requirements_are_pinned_to_what_the_roles_are_tested_with():
         assert json.loads(manifest.read_text())["collection_info"]["version"] == version, name
 
 
-def test_scrubbed_job_events_stay_valid_json(tmp_path: Path):
+def test_scrubbed_job_events_stay_valid_json(tmp_path: Path) -> None:
     # The redaction layer masks what follows "authorization" (HTTP headers); in a
     # job event that is a module parameter, `"authorization": null`. Redacting the
     # raw text made the event invalid JSON and ansible-runner lost the recap.
