@@ -8,6 +8,7 @@ documents are validated by the caller (`sync.pull`), like any inventory file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from lsg_infra.model.inventory import AssetKind
@@ -67,11 +68,30 @@ def _kind_of_role(state: State, ref: Any) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class PulledDocument:
+    """One inventory document built from NetBox, and the NetBox object behind each part.
+
+    `origins` maps a record's place in the document (("assets", 3)) to the object it
+    came from; everything else (municipality, software, controls ...) comes from
+    `tenant`. A problem in the document can so name the object to fix in NetBox.
+    """
+
+    data: dict[str, Any]
+    tenant: NbObject
+    origins: dict[tuple[str, int], NbObject] = field(default_factory=dict)
+
+
 def inventory_dicts_from_state(state: State, lsgs: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Inventory documents (plain dicts, as in a YAML file) for the tagged tenants.
 
     `lsgs` keeps those LSG ids; empty means every LSG tenant in NetBox.
     """
+    return [pulled.data for pulled in pulled_documents(state, lsgs)]
+
+
+def pulled_documents(state: State, lsgs: Iterable[str] = ()) -> list[PulledDocument]:
+    """`inventory_dicts_from_state`, each document with the NetBox objects it came from."""
     wanted = set(lsgs)
     out = []
     for tenant in _by_id(state["tenants"].values()):
@@ -84,7 +104,7 @@ def inventory_dicts_from_state(state: State, lsgs: Iterable[str] = ()) -> list[d
     return out
 
 
-def _inventory_dict(state: State, tenant: NbObject) -> dict[str, Any]:
+def _inventory_dict(state: State, tenant: NbObject) -> PulledDocument:
     lsg_id = tenant.key[0]
     country = lsg_id[:2].upper()
     cf = dict(tenant.fields.get("custom_fields") or {})
@@ -142,6 +162,13 @@ def _inventory_dict(state: State, tenant: NbObject) -> dict[str, Any]:
     )
     assets = [_asset_from_device(state, d, site_ids) for d in mine["devices"]]
     assets += [_asset_from_vm(state, v, site_ids) for v in mine["virtual_machines"]]
+    origins: dict[tuple[str, int], NbObject] = {}
+    for name, objects in (
+        ("sites", mine["sites"]),
+        ("assets", mine["devices"] + mine["virtual_machines"]),
+        ("links", mine["circuits"]),
+    ):
+        origins.update(((name, i), obj) for i, obj in enumerate(objects))
     terminations = {
         t.key[0]: t.fields.get("termination_id") for t in state["circuit_terminations"].values()
     }
@@ -182,7 +209,7 @@ def _inventory_dict(state: State, tenant: NbObject) -> dict[str, Any]:
         doc["controls"] = cf["lsg_controls"]
     if cf.get("lsg_website"):
         doc["website"] = cf["lsg_website"]
-    return doc
+    return PulledDocument(doc, tenant, origins)
 
 
 def _common_asset(cf: Mapping[str, Any]) -> dict[str, Any]:
@@ -257,4 +284,4 @@ def _asset_from_vm(state: State, v: NbObject, site_ids: Mapping[Key, str]) -> di
     )
 
 
-__all__ = ["inventory_dicts_from_state"]
+__all__ = ["PulledDocument", "inventory_dicts_from_state", "pulled_documents"]

@@ -19,12 +19,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
-from pydantic import ValidationError
 
-from lsg_infra.errors import ChunkFailed, LsgError, NetBoxRequestFailed, RemoteError
+from lsg_infra.errors import (
+    ChunkFailed,
+    InputError,
+    LsgError,
+    NetBoxRequestFailed,
+    Problem,
+    RemoteError,
+)
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.netbox.diff import change_set as make_change_set
-from lsg_infra.netbox.from_netbox import inventory_dicts_from_state
+from lsg_infra.netbox.from_netbox import pulled_documents
 from lsg_infra.netbox.model import (
     KINDS,
     ORDER,
@@ -36,6 +42,7 @@ from lsg_infra.netbox.model import (
     Ref,
     State,
 )
+from lsg_infra.netbox.pulled import validate_pulled
 from lsg_infra.netbox.records import state_from_records
 from lsg_infra.netbox.to_netbox import desired_state
 from lsg_infra.redact import redact
@@ -297,25 +304,26 @@ def push(
 def pull(
     transport: Transport, lsgs: Collection[str] = (), *, on_read: Advance | None = None
 ) -> list[Inventory]:
-    """The inventories NetBox holds for `lsgs` (all LSG tenants when empty), validated."""
+    """The inventories NetBox holds for `lsgs` (all LSG tenants when empty), validated.
+
+    Raises InputError with every problem of every LSG, each naming its NetBox object.
+    """
     state = read_state(transport, lsgs, on_read)
     try:
-        documents = list(inventory_dicts_from_state(state, lsgs))
+        documents = pulled_documents(state, lsgs)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RemoteError(
             f"NetBox data lsg-infra cannot turn into inventories ({type(exc).__name__})"
         ) from None
     inventories = []
-    for doc in documents:
-        try:
-            inventories.append(Inventory.model_validate(doc))
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise RemoteError(
-                f"NetBox data for {doc['municipality'].get('id')} is not a valid inventory: "
-                f"{where}: {first['msg']}"
-            ) from None
+    problems: list[Problem] = []
+    for pulled in documents:
+        inventory, found = validate_pulled(pulled)
+        problems += found
+        if inventory is not None:
+            inventories.append(inventory)
+    if problems:
+        raise InputError(problems)
     missing = sorted(set(lsgs) - {inv.id for inv in inventories})
     if missing:
         raise RemoteError(f"NetBox has no LSG tenant tagged {TAG_SLUG} for {', '.join(missing)}")

@@ -81,3 +81,56 @@ def test_an_edit_in_netbox_shows_as_one_update(records: dict[str, Any]) -> None:
         "update",
     )
     assert change.before["custom_fields"]["lsg_ports"] == 24
+
+
+class Replay:
+    """The recorded answers as a Transport: NetBox's filters are not applied."""
+
+    page_size = 1000
+
+    def __init__(self, records: dict[str, Any]) -> None:
+        self.records = records
+
+    def read_all(self, kind: Any, filters: Any) -> list[dict[str, Any]]:
+        return list(self.records.get(kind.name, []))
+
+
+def test_a_pull_reports_every_bad_object_by_name(records: dict[str, Any]) -> None:
+    """Two bad devices of two LSGs: both reported, each naming the object to fix in
+    NetBox (the old pull stopped at the first, with no object)."""
+    from lsg_infra.errors import InputError
+    from lsg_infra.netbox import pull
+
+    edited = json.loads(json.dumps(records))
+    devices = {d["name"]: d for d in edited["devices"]}
+    devices["srv-01"]["custom_fields"]["lsg_ram_gb"] = -8
+    devices["laptop#1"]["custom_fields"]["lsg_purchased"] = "long ago"
+    with pytest.raises(InputError) as info:
+        pull(Replay(edited))  # type: ignore[arg-type]
+    shown = [str(p) for p in info.value.problems]
+    assert len(shown) == 2, shown
+    assert shown[0].startswith("netbox:dcim.devices/1 (laptop#1): purchased: ")
+    assert shown[1].startswith("netbox:dcim.devices/2 (srv-01): ram_gb: ")
+    assert shown[1].endswith("must be more than 0.0, got -8")
+
+
+def test_a_pull_names_the_tenant_for_the_municipality(records: dict[str, Any]) -> None:
+    """Problems outside a listed record (the municipality, software ...) belong to the
+    tenant, and keep the inventory's path of the field."""
+    from lsg_infra.errors import InputError
+    from lsg_infra.netbox import pull
+
+    edited = json.loads(json.dumps(records))
+    [malo] = [t for t in edited["tenants"] if t["slug"] == "me-malo"]
+    malo["custom_fields"]["lsg_population"] = -1
+    with pytest.raises(InputError) as info:
+        pull(Replay(edited))  # type: ignore[arg-type]
+    [problem] = info.value.problems
+    assert str(problem).startswith("netbox:tenancy.tenants/1 (me-malo): municipality.population: ")
+
+
+def test_a_valid_pull_still_gives_every_inventory(records: dict[str, Any]) -> None:
+    from lsg_infra.netbox import pull
+
+    pulled = pull(Replay(records))  # type: ignore[arg-type]
+    assert sorted(i.id for i in pulled) == ["me-malo", "rs-testgrad"]
