@@ -372,6 +372,16 @@ def ansible_inventory(
     return generate(inventory, tier=tier, connection=connection)
 
 
+def require_provisionable(inventory: Inventory) -> None:
+    """InputError (exit 2) when the inventory cannot be provisioned as it stands, e.g. a
+    server with data whose only backup repository host would be itself."""
+    from lsg_infra.provision.inventory import backup_problems
+
+    problems = backup_problems(inventory)
+    if problems:
+        raise InputError(problems)
+
+
 def read_variables(path: Path) -> dict[str, object]:
     """A YAML mapping of playbook variables, read safely; InputError at its line if not."""
     doc = files.read_document(path)
@@ -585,6 +595,7 @@ __all__ = [
     "preflight_policy",
     "provision",
     "read_variables",
+    "require_provisionable",
     "ssh_addresses",
     "ssh_options",
     "ssh_targets",

@@ -102,6 +102,7 @@ def preflight(
     api.require_extra("provision", "lsg preflight")
 
     inv = _one(lsg, inventory)
+    api.require_provisionable(inv)
     # The releases preflight accepts: the roles' platforms, with the end-of-support
     # dates the gap analysis uses (one source of truth).
     policy = api.preflight_policy(required_root(blueprints), playbooks)
@@ -179,6 +180,7 @@ def provision(
     api.require_extra("provision", "lsg provision")
 
     inv = _one(lsg, inventory)
+    api.require_provisionable(inv)
     variables = api.read_variables(extra_vars) if extra_vars is not None else None
     data = _ansible_inventory(inv, _tier(inv, blueprints), known_hosts, identity, ssh_config)
     hosts = list(data["all"]["hosts"])

@@ -336,6 +336,64 @@ class Website(Record):
     )
 
 
+class OffsiteBackup(Record):
+    """A second repository for every server's backups, away from the LSG's servers:
+    another LSG's backup server (restic REST server) or object storage (S3).
+
+    Each server copies its snapshots to `<repository>/<server name>` on its own
+    schedule. Secrets never live here: the account's password (REST) or secret key
+    (S3) and the off-site repository's own password come from the controller's
+    secrets (see playbooks/README.md).
+    """
+
+    repository: Annotated[
+        str,
+        StringConstraints(
+            max_length=300, pattern=r"^(rest:https://[^/@\s]+(/[^@\s]*)?|s3:[^@\s]+)$"
+        ),
+    ] = Field(
+        description="restic repository URL without credentials: rest:https://HOST:PORT/ACCOUNT "
+        "(TLS only) or s3:HOST/BUCKET[/PREFIX]."
+    )
+    user: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9@._-]+$", max_length=128)] | None
+    ) = Field(
+        default=None,
+        description="The off-site account: REST user name (default: the LSG id) or S3 "
+        "access key id (required for s3:).",
+    )
+    ca_certificate: Annotated[str, StringConstraints(max_length=20_000)] | None = Field(
+        default=None,
+        description="PEM certificate of the CA that signed the off-site server's TLS "
+        "certificate, when not a public one (e.g. the other LSG's internal CA).",
+    )
+    on_calendar: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 *:,./~-]+$", max_length=64)] | None
+    ) = Field(default=None, description="systemd calendar of the copy; default 04:30 daily.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OffsiteBackup:
+        if self.repository.startswith("s3:") and self.user is None:
+            raise ValueError("an s3: off-site repository needs 'user' (the access key id)")
+        pem = self.ca_certificate
+        if pem is not None and not (
+            pem.strip().startswith("-----BEGIN CERTIFICATE-----")
+            and pem.strip().endswith("-----END CERTIFICATE-----")
+        ):
+            raise ValueError(
+                "ca_certificate must be one PEM certificate (-----BEGIN CERTIFICATE-----)"
+            )
+        return self
+
+
+class Backup(Record):
+    """How the LSG's servers are backed up beyond its own backup servers."""
+
+    offsite: OffsiteBackup | None = Field(
+        default=None, description="The off-site copy of every server's backups."
+    )
+
+
 def _control_shorthand(value: Any) -> Any:
     # `firewall: true` is the common case; a mapping gives the details.
     if isinstance(value, dict):
@@ -370,6 +428,11 @@ class Inventory(Record):
     )
     website: Website | None = Field(
         default=None, description="The website's self-assessment, accessibility and publications."
+    )
+    backup: Backup | None = Field(
+        default=None,
+        description="Provisioned backups: the off-site copy target (the servers' own "
+        "repositories are on the LSG's servers with the role backup).",
     )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

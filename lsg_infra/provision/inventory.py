@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lsg_infra.errors import Problem
 from lsg_infra.model.inventory import AssetKind, Inventory
 
 # A website is served through the web front on the same host.
 IMPLIED_ROLES: dict[str, tuple[str, ...]] = {"website": ("web",)}
+
+
+# Servers in these roles have data the backup role sends to a repository host.
+DATA_ROLES = frozenset({"database", "website"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,8 @@ def ansible_inventory(
         "lsg_country": m.country,
         "lsg_tier": tier,
     }
+    if inventory.backup is not None and inventory.backup.offsite is not None:
+        group_vars["lsg_backup_offsite"] = inventory.backup.offsite.model_dump(exclude_none=True)
     ssh_args = []
     if conn.known_hosts is not None:
         ssh_args += [f"-o UserKnownHostsFile={conn.known_hosts}", "-o StrictHostKeyChecking=yes"]
@@ -93,3 +100,46 @@ def ansible_inventory(
     for group in sorted(roles):
         children[group] = {"hosts": dict.fromkeys(roles[group], None)}
     return {"all": {"vars": all_vars, "hosts": hosts, "children": children}}
+
+
+def backup_problems(inventory: Inventory) -> list[Problem]:
+    """Managed servers with data whose backups could only stay on themselves.
+
+    A server's backups go to the REST server of another managed server of the LSG
+    with the role `backup`: one that is its own only repository host would lose its
+    data and its backups together.
+
+    >>> from lsg_infra.model.inventory import Inventory
+    >>> inv = Inventory.model_validate({
+    ...     "municipality": {"id": "rs-x", "name": "X", "country": "RS",
+    ...                      "population": 1000, "employees": 10},
+    ...     "sites": [{"id": "hq", "name": "HQ"}],
+    ...     "assets": [{"id": "db01", "kind": "server", "site": "hq",
+    ...                 "roles": ["database", "backup"], "manage": {"host": "db01"}}]})
+    >>> [p.where for p in backup_problems(inv)]
+    ['asset db01']
+    """
+    managed = [
+        a
+        for a in inventory.assets
+        if a.kind in (AssetKind.SERVER, AssetKind.VIRTUAL_MACHINE)
+        and a.manage is not None
+        and a.id is not None
+    ]
+    repository_hosts = {a.id for a in managed if "backup" in a.roles}
+    problems = []
+    for asset in managed:
+        data = sorted(DATA_ROLES.intersection(asset.roles))
+        if data and not repository_hosts - {asset.id}:
+            source = asset.source
+            problems.append(
+                Problem(
+                    source.file if source else inventory.id,
+                    source.line if source else 0,
+                    f"asset {asset.id}",
+                    f"has data to back up (roles {', '.join(data)}) but no other managed server "
+                    f"of {inventory.id} has the role backup; a server must not keep its only "
+                    "backup repository on itself: give another managed server the role backup",
+                )
+            )
+    return problems

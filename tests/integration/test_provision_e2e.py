@@ -11,6 +11,11 @@ runs twice (ansible-runner underneath), and the result is checked from outside:
   own interface, where nftables filters);
 - over SSH on the hosts themselves: Prometheus' view of its targets, the
   backup and the restore check.
+
+A third container host plays the off-site target (another LSG's backup
+server): restic's REST server with its own CA, the account `rs-kikinda` whose
+password the "operator" left in the secrets directory, and the inventory's
+`backup.offsite` pointing at it over the containers' network.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ class Provisioned:
     """Two provisioned hosts, their published ports and both runs' results."""
 
     hosts: dict[str, ContainerHost]
+    offsite: ContainerHost  # the off-site REST server (not in the inventory)
     ports: dict[str, dict[int, int]]  # inventory name -> container port -> 127.0.0.1 port
     ca_cert: Path
     workdir: Path
@@ -127,7 +133,7 @@ def _provision(
         [
             str(BIN / "lsg"),
             *("provision", "rs-kikinda", "--format", "json"),
-            *("-i", str(REPO / "inventory"), "-b", str(REPO / "blueprints")),
+            *("-i", str(workdir / "inventory"), "-b", str(REPO / "blueprints")),
             *("--ssh-config", str(ssh_config), "--known-hosts", str(group.known_hosts)),
             *("--identity", str(group.private_key), "--extra-vars", str(admins)),
             *("--run-dir", str(workdir / "runs")),
@@ -154,12 +160,120 @@ def _provision(
     return Run(rc=done.returncode, hosts=recap, output=output, console=done.stdout + done.stderr)
 
 
+RESTIC = "set -a; . /etc/lsg-backup/restic.env; restic"
+OFFSITE_ACCOUNT = "rs-kikinda"
+OFFSITE_PORT = 8443
+
+
+def _container_address(host: ContainerHost) -> str:
+    """The host's address on the containers' network (how the other hosts reach it)."""
+    return _sudo(host, "hostname -I").split()[0]
+
+
+def _offsite_server(host: ContainerHost, workdir: Path) -> str:
+    """Start restic's REST server on `host` as another LSG would run it for Kikinda:
+    TLS from a CA of its own, --append-only --private-repos, one account. Writes the
+    account's password where the controller's secrets are; returns the CA's PEM."""
+    import datetime as dt
+    import ipaddress
+
+    import bcrypt
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    address = _container_address(host)
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Off-site LSG test CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, address)]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(address))]),
+            critical=False,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    password = secrets.token_urlsafe(24)
+    secret_file = workdir / "secrets" / "rs_kikinda" / "backup-offsite-access"
+    secret_file.parent.mkdir(parents=True, exist_ok=True)
+    secret_file.write_text(password + "\n")
+    secret_file.chmod(0o600)
+    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+    files = {
+        "/etc/restic-rest-server/tls.crt": cert.public_bytes(serialization.Encoding.PEM).decode(),
+        "/etc/restic-rest-server/tls.key": key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode(),
+        "/etc/restic-rest-server/users.htpasswd": f"{OFFSITE_ACCOUNT}:{hashed}\n",
+        "/etc/default/restic-rest-server": (
+            f"LISTEN=:{OFFSITE_PORT}\nBACKUP_DIR=/srv/offsite\n"
+            'ARGS="--htpasswd-file /etc/restic-rest-server/users.htpasswd --append-only '
+            "--private-repos --tls --tls-cert /etc/restic-rest-server/tls.crt "
+            '--tls-key /etc/restic-rest-server/tls.key"\n'
+        ),
+    }
+    _sudo(
+        host,
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+        "--no-install-recommends restic-rest-server",
+        timeout=600,
+    )
+    for path, text in files.items():
+        _sudo(host, f"printf %s {shlex.quote(text)} > {path}")
+    _sudo(
+        host,
+        "chgrp restic-rest-server /etc/restic-rest-server/* && chmod 640 /etc/restic-rest-server/* "
+        "&& install -d -o restic-rest-server -g restic-rest-server -m 700 /srv/offsite "
+        "&& systemctl restart restic-rest-server && systemctl is-active restic-rest-server",
+    )
+    return ca.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def _inventory_with_offsite(workdir: Path, address: str, ca_pem: str) -> None:
+    """The sample inventory, plus its off-site copy target (backup.offsite)."""
+    folder = workdir / "inventory" / "rs"
+    folder.mkdir(parents=True)
+    text = (REPO / "inventory" / "rs" / "kikinda.yaml").read_text()
+    offsite = {
+        "backup": {
+            "offsite": {
+                "repository": f"rest:https://{address}:{OFFSITE_PORT}/{OFFSITE_ACCOUNT}",
+                "ca_certificate": ca_pem,
+            }
+        }
+    }
+    (folder / "kikinda.yaml").write_text(text + yaml.safe_dump(offsite))
+
+
 @pytest.fixture(scope="module")
 def provisioned(container_host_factory: Any, tmp_path_factory: Any) -> Iterator[Provisioned]:
     previous = os.environ.get("LSG_CI_HOST_PODMAN_ARGS")
     os.environ["LSG_CI_HOST_PODMAN_ARGS"] = PODMAN_ARGS
     try:
-        group: HostGroup = container_host_factory(2, "provision")
+        group: HostGroup = container_host_factory(3, "provision")
     finally:
         if previous is None:
             os.environ.pop("LSG_CI_HOST_PODMAN_ARGS", None)
@@ -171,6 +285,9 @@ def provisioned(container_host_factory: Any, tmp_path_factory: Any) -> Iterator[
     }
 
     workdir = tmp_path_factory.mktemp("provision")
+    offsite = group[2]
+    ca_pem = _offsite_server(offsite, workdir)
+    _inventory_with_offsite(workdir, _container_address(offsite), ca_pem)
     started = time.monotonic()
     first = _provision(workdir, group, hosts, "first")
     first_seconds = time.monotonic() - started
@@ -185,6 +302,7 @@ def provisioned(container_host_factory: Any, tmp_path_factory: Any) -> Iterator[
         workdir=workdir,
         group=group,
         hosts=hosts,
+        offsite=offsite,
         ports=ports,
         ca_cert=workdir / "secrets" / "rs_kikinda" / "ca" / "ca.crt",
         first=first,
@@ -354,28 +472,95 @@ def test_backup_exists_and_restore_gives_the_same_rows(provisioned: Provisioned)
     _start_unit(db, "lsg-backup.service")
     _start_unit(provisioned.hosts[APP], "lsg-backup.service")
 
-    restic = "set -a; . /etc/lsg-backup/restic.env; restic"
+    restic = RESTIC
     snapshots = json.loads(_sudo(db, f"{restic} snapshots --json"))
     assert snapshots and "/var/backups/lsg-dumps" in snapshots[-1]["paths"]
     counts = _sudo(
         db, f"{restic} dump latest /var/backups/lsg-dumps/postgresql-lsg_documents.counts"
     )
     assert f"public.e2e_requests {live.strip()}" in counts.splitlines()
-    # The application server's WordPress database went to the backup host over SFTP.
-    app_snapshots = json.loads(_sudo(provisioned.hosts[APP], f"{restic} snapshots --json"))
+    # Each server's backups are on the other's REST server, never on itself.
+    app = provisioned.hosts[APP]
+    app_snapshots = json.loads(_sudo(app, f"{restic} snapshots --json"))
     assert app_snapshots
-    assert "kikinda-app01" in _sudo(db, "ls /srv/backup/restic")
+    assert _sudo(db, "ls /srv/backup/rest").split() == ["kikinda-app01"]
+    assert _sudo(app, "ls /srv/backup/rest").split() == ["kikinda-db01"]
 
-    # The restore check restores the latest dumps into scratch databases and
-    # exits non-zero when a row count differs from the one at backup time.
-    for host in (db, provisioned.hosts[APP]):
+    # The off-site copy, then the restore check: it restores the latest dumps
+    # and files from the repository and from the off-site copy, loads the dumps
+    # into scratch databases and exits non-zero when a row count or a file's
+    # checksum differs from the one at backup time.
+    for host in (db, app):
+        _start_unit(host, "lsg-backup-offsite.service")
         _start_unit(host, "lsg-restore-check.service")
     report = _sudo(db, "journalctl -u lsg-restore-check.service -o cat --no-pager")
-    assert "postgresql lsg_documents: restored, 1 tables, same row counts" in report
-    report = _sudo(
-        provisioned.hosts[APP], "journalctl -u lsg-restore-check.service -o cat --no-pager"
-    )
-    assert "mysql wordpress: restored" in report and "same row counts" in report
+    print(f"\nrestore check on {DB}:\n{report}")
+    for where in ("repository", "off-site"):
+        assert f"{where}: postgresql lsg_documents: restored, 1 tables, same row counts" in report
+        assert f"{where}: files restored, 1 same checksums (/etc/passwd)" in report
+    report = _sudo(app, "journalctl -u lsg-restore-check.service -o cat --no-pager")
+    print(f"restore check on {APP}:\n{report}")
+    for where in ("repository", "off-site"):
+        assert f"{where}: mysql wordpress: restored" in report
+        assert f"{where}: files restored, 1 same checksums" in report
+
+
+def _restic_as_client(host: ContainerHost, command: str, env: str = "") -> str:
+    """A restic command with the host's own account and password (`env` overrides):
+    its output, whatever its exit code (restic says 0 for a forget the server refused)."""
+    script = f"set -a; . /etc/lsg-backup/restic.env; set +a; {env} restic {command}"
+    _, out, err = host.run(f"sudo -n sh -c {shlex.quote(script)}", timeout=300)
+    return out + err
+
+
+def test_a_client_cannot_delete_its_own_snapshots(provisioned: Provisioned) -> None:
+    # --append-only: a stolen client secret can add snapshots, not destroy them.
+    db = provisioned.hosts[DB]
+    before: list[str] = []
+    while len(before) < 2:
+        _start_unit(db, "lsg-backup.service")
+        before = [s["id"] for s in json.loads(_sudo(db, f"{RESTIC} snapshots --json"))]
+    refused = _restic_as_client(db, f"forget {before[0]}")
+    assert "403 Forbidden" in refused, refused
+    refused = _restic_as_client(db, "forget --keep-last 1 --prune")
+    assert "403 Forbidden" in refused, refused
+    after = [s["id"] for s in json.loads(_sudo(db, f"{RESTIC} snapshots --json"))]
+    assert after == before
+
+
+def test_a_client_reaches_only_its_own_repository(provisioned: Provisioned) -> None:
+    # One account per client, --private-repos: db01's account on app01's REST
+    # server reaches /kikinda-db01/ only, and nothing on db01's own server
+    # (where app01's repository is).
+    db, app = provisioned.hosts[DB], provisioned.hosts[APP]
+    app_server = f"rest:https://{_container_address(app)}:8443"
+    db_server = f"rest:https://{_container_address(db)}:8443"
+    own = _restic_as_client(db, f"-r {app_server}/kikinda-db01/ cat config")
+    assert "chunker_polynomial" in own, own
+    for elsewhere in (f"{app_server}/kikinda-app01/", f"{db_server}/kikinda-app01/"):
+        answer = _restic_as_client(db, f"-r {elsewhere} cat config")
+        assert "(401)" in answer or "(403)" in answer, answer
+    # And a wrong password is refused on the client's own repository.
+    answer = _restic_as_client(db, "cat config", env="RESTIC_REST_PASSWORD=wrong")
+    assert "(401)" in answer, answer
+
+
+def test_the_repository_host_prunes_and_the_offsite_copy_has_every_server(
+    provisioned: Provisioned,
+) -> None:
+    # Retention runs where deletion is allowed: on the repository host.
+    app = provisioned.hosts[APP]
+    _start_unit(app, "lsg-backup-prune.service")
+    pruned = _sudo(app, "journalctl -u lsg-backup-prune.service -o cat --no-pager")
+    assert "kikinda-db01: pruned" in pruned, pruned
+    # The off-site server holds one repository per server under the LSG's account.
+    copies = _sudo(provisioned.offsite, f"ls /srv/offsite/{OFFSITE_ACCOUNT}").split()
+    assert copies == ["kikinda-app01", "kikinda-db01"]
+    for name, host in provisioned.hosts.items():
+        snapshots = json.loads(
+            _sudo(host, "/usr/local/sbin/lsg-backup-offsite restic snapshots --json")
+        )
+        assert snapshots and {s["hostname"] for s in snapshots} == {name}
 
 
 # ------------------------------------------------------------------ the loop closed

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from lsg_infra.errors import InputError
-from lsg_infra.model.inventory import Inventory
+from lsg_infra.model.inventory import Backup, Inventory
 from lsg_infra.provision import platforms
-from lsg_infra.provision.inventory import Connection, ansible_inventory
+from lsg_infra.provision.inventory import Connection, ansible_inventory, backup_problems
 from lsg_infra.provision.preflight import OsPolicy, parse
 from lsg_infra.provision.runner import recap
 from lsg_infra.sources.blueprints import require_library
@@ -341,3 +341,87 @@ def test_scrubbed_job_events_stay_valid_json(tmp_path: Path) -> None:
     cleaned = json.loads((events / "1-a.json").read_text())
     assert cleaned["event_data"]["stdout"] == "password is ***"
     assert cleaned["event_data"]["res"]["invocation"]["module_args"]["authorization"] is None
+
+
+# ------------------------------------------------------------------ backups
+
+
+def _with_roles(inventory: Any, roles: dict[str, list[str]]) -> Any:
+    assets = [
+        a.model_copy(update={"roles": roles[a.id]}) if a.id in roles else a
+        for a in inventory.assets
+    ]
+    return inventory.model_copy(update={"assets": assets})
+
+
+def test_a_server_with_data_may_not_be_its_own_only_backup_host() -> None:
+    # Testopolje's db01 holds the database and the only repository: its backups
+    # would die with it. app01 (the website) can send its own to db01.
+    problems = backup_problems(load_testopolje())
+    assert [(p.where, p.line) for p in problems] == [("asset db01", 16)]
+    assert str(problems[0]).startswith("tests/data/provision/rs/testopolje.yaml:16: asset db01:")
+    assert "no other managed server of rs-testopolje has the role backup" in problems[0].message
+    # Once app01 keeps backups too, each sends its own to the other.
+    both = _with_roles(load_testopolje(), {"app01": ["website", "monitoring", "backup"]})
+    assert backup_problems(both) == []
+    # The sample LSG that the end-to-end test provisions passes.
+    kikinda, _ = load_inventory_file(
+        Path(__file__).parents[2] / "inventory" / "rs" / "kikinda.yaml"
+    )
+    assert kikinda is not None and backup_problems(kikinda) == []
+
+
+@pytest.mark.parametrize("command", ["provision", "preflight"])
+def test_provision_and_preflight_refuse_a_host_that_backs_up_to_itself(
+    tmp_path: Path, command: str
+) -> None:
+    # One line with file and line, exit 2, before anything connects to a host.
+    folder = tmp_path / "inventory" / "rs"
+    folder.mkdir(parents=True)
+    (folder / "testopolje.yaml").write_text((DATA / "rs" / "testopolje.yaml").read_text())
+    lsg = str(Path(sys.executable).with_name("lsg"))
+    done = subprocess.run(
+        [lsg, command, "rs-testopolje", "-i", str(tmp_path / "inventory")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert lines == [lines[0], "1 problem found"], done.stderr
+    assert lines[0].startswith("inventory/rs/testopolje.yaml:16: asset db01: has data to back up")
+
+
+OFFSITE = {
+    "repository": "rest:https://backup.zrenjanin.lsg.internal:8443/rs-testopolje",
+    "on_calendar": "*-*-* 04:30:00",
+}
+
+
+def test_the_offsite_target_reaches_the_playbooks_as_a_group_variable() -> None:
+    inv = load_testopolje().model_copy(
+        update={"backup": Backup.model_validate({"offsite": OFFSITE})}
+    )
+    data = ansible_inventory(inv, tier="small")["all"]
+    assert data["children"]["lsg_rs_testopolje"]["vars"]["lsg_backup_offsite"] == OFFSITE
+    plain = ansible_inventory(load_testopolje(), tier="small")["all"]
+    assert "lsg_backup_offsite" not in plain["children"]["lsg_rs_testopolje"]["vars"]
+
+
+@pytest.mark.parametrize(
+    ("offsite", "expected"),
+    [
+        ({"repository": "rest:https://u:secret@host:8443/x"}, "should match pattern"),
+        ({"repository": "rest:http://host:8000/x"}, "should match pattern"),
+        ({"repository": "sftp:host:/srv"}, "should match pattern"),
+        ({"repository": "s3:s3.example.org/bucket"}, "needs 'user'"),
+        ({"repository": "rest:https://h/x", "ca_certificate": "not a pem"}, "one PEM"),
+        ({"repository": "rest:https://h/x", "on_calendar": "daily\nExecStart=/bin/sh"}, "pattern"),
+    ],
+)
+def test_offsite_targets_carry_no_credentials_and_only_tls(
+    offsite: dict[str, str], expected: str
+) -> None:
+    with pytest.raises(ValueError, match=expected):
+        Backup.model_validate({"offsite": offsite})
