@@ -12,18 +12,8 @@ from lsg_infra.cli import output
 from lsg_infra.cli.main_options import FormatOpt
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
-from lsg_infra.model.blueprint import (
-    AnyRequirement,
-    CapacityRequirement,
-    ConnectivityRequirement,
-    ControlRequirement,
-    EquipmentRequirement,
-    EServiceRequirement,
-    SoftwareCategoryRequirement,
-    SoftwareSupportRequirement,
-    WebsiteRequirement,
-)
 from lsg_infra.model.inventory import Inventory
+from lsg_infra.model.requirement import RequirementBase
 
 app = typer.Typer(help="Reference blueprints: what an LSG should have.", no_args_is_help=True)
 
@@ -62,48 +52,9 @@ def tiers_by_lsg(inventories: list[Inventory], given: Path | None = None) -> dic
     }
 
 
-def rule(req: AnyRequirement) -> str:
-    """What the requirement asks for, in a few words."""
-    if isinstance(req, EquipmentRequirement):
-        parts = [f"{'/'.join(req.assets)}: {req.quantity.describe()}"]
-        if req.roles:
-            parts.append(f"role {'/'.join(req.roles)}")
-        if req.max_age_years:
-            parts.append(f"max {req.max_age_years} years old")
-        if req.min_spec:
-            spec = req.min_spec.model_dump(exclude_none=True)
-            parts.append("min " + ", ".join(f"{k}={v}" for k, v in spec.items()))
-        return "; ".join(parts)
-    if isinstance(req, ConnectivityRequirement):
-        text = f"at {'/'.join(req.sites)}"
-        if req.min_down_mbps or req.min_up_mbps:
-            text += f": {req.min_down_mbps or 0:g}/{req.min_up_mbps or 0:g} Mbit/s"
-        if req.min_links > 1:
-            text += f"; {req.min_links} links"
-        return text
-    if isinstance(req, SoftwareSupportRequirement):
-        return "supported versions of " + "/".join([*req.assets, *req.categories])
-    if isinstance(req, SoftwareCategoryRequirement):
-        return f"{req.category} in use" + (" on every computer" if req.per_seat else "")
-    if isinstance(req, EServiceRequirement):
-        return f"uses {req.service}"
-    if isinstance(req, ControlRequirement):
-        return f"{req.control} in place" + (" with off-site copy" if req.offsite else "")
-    if isinstance(req, WebsiteRequirement):
-        parts = []
-        if req.self_assessment_months:
-            parts.append(f"self-assessment within {req.self_assessment_months} months")
-        if req.accessibility_audit_months:
-            parts.append(f"accessibility audit within {req.accessibility_audit_months} months")
-        if req.accessibility_statement:
-            parts.append("accessibility statement")
-        if req.publications:
-            parts.append("publishes " + "/".join(req.publications))
-        return "website: " + "; ".join(parts)
-    assert isinstance(req, CapacityRequirement)
-    if req.metric == "trained-share":
-        return f"{req.min_share} of employees trained"
-    return f"1 IT staff per {req.employees_per_it_staff} employees (min {req.min_it_staff})"
+def rule(req: RequirementBase) -> str:
+    """What the requirement asks for, in a few words (each kind says it: `rule()`)."""
+    return req.rule()
 
 
 @app.command("show")

@@ -26,22 +26,21 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from lsg_infra.errors import InputError, Problem
+from lsg_infra.gaps.equipment import EquipmentRequirement
+from lsg_infra.gaps.kinds import REQUIREMENT_KINDS, AnyRequirement
 from lsg_infra.model.blueprint import (
-    REQUIREMENT_KINDS,
-    AnyRequirement,
     Blueprint,
     BlueprintLibrary,
     Controls,
-    EquipmentRequirement,
     EServices,
     Kpis,
-    RemedyRule,
     SoftwareSupport,
     Tiers,
 )
 from lsg_infra.model.catalogue import Billing, Catalogue
 from lsg_infra.model.gap import GapKind
 from lsg_infra.model.inventory import Inventory
+from lsg_infra.model.requirement import RemedyRule
 from lsg_infra.sources import yamlfile
 from lsg_infra.sources.catalogue import CATALOGUE, load_catalogue
 from lsg_infra.sources.files import display_path
