@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from lsg_infra.model.blueprint import BlueprintLibrary, EquipmentRequirement
+from lsg_infra.gaps.equipment import EquipmentRequirement
+from lsg_infra.model.blueprint import BlueprintLibrary
 from lsg_infra.sources import lsg_reference
 from lsg_infra.sources.blueprints import load_library
 
