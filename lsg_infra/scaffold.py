@@ -23,6 +23,7 @@ import yaml
 
 from lsg_infra import bundled
 from lsg_infra.errors import UsageError
+from lsg_infra.model.inventory import COUNTRY_NAMES
 from lsg_infra.sinks import create_atomic
 from lsg_infra.sources import lsg_reference
 from lsg_infra.sources.lsg_reference import ReferenceLsg
@@ -33,7 +34,6 @@ CI_TEMPLATES: dict[str, tuple[str, Path]] = {
     "github": ("github-actions.yml", Path(".github") / "workflows" / "lsg.yml"),
     "gitlab": ("gitlab-ci.yml", Path(".gitlab-ci.yml")),
 }
-COUNTRY_NAMES = {"RS": "Serbia", "ME": "Montenegro", "MK": "North Macedonia"}
 
 
 def parse_reference_list(text: str) -> dict[str, ReferenceLsg]:
