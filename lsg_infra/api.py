@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lsg_infra import bundled, extras, scaffold
+from lsg_infra import bundled, extras, layout, scaffold
 from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.gaps import Assessment, Compliance
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.sinks import PublishedSet
     from lsg_infra.ssh import SshOptions, Target
 
-DEFAULT_INVENTORY = Path("inventory")
+DEFAULT_INVENTORY = layout.INVENTORY_DIR
 DEFAULT_BLUEPRINTS = Path("blueprints")
 
 

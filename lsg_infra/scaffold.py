@@ -21,7 +21,7 @@ from typing import Literal
 
 import yaml
 
-from lsg_infra import bundled
+from lsg_infra import bundled, layout
 from lsg_infra.errors import UsageError
 from lsg_infra.model.inventory import COUNTRY_NAMES
 from lsg_infra.sinks import create_atomic
@@ -169,7 +169,7 @@ def init(
 ) -> Scaffold:
     """Write the start of LSG `lsg_id`'s own repository into `target`, never overwriting."""
     lsg = find(reference_list(), lsg_id)
-    inventory = Path("inventory") / lsg.country.lower() / f"{lsg.slug}.yaml"
+    inventory = layout.inventory_path(layout.INVENTORY_DIR, lsg.id)
     files: list[tuple[Path, bytes]] = [
         (inventory, render_inventory(lsg, employees, population).encode("utf-8")),
         (

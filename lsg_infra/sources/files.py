@@ -20,19 +20,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from lsg_infra.errors import InputError, Problem, UsageError
+
+# Re-exported as before #16 (discovery/ and netbox/ import them from here).
+from lsg_infra.layout import COUNTRY_DIRS
+from lsg_infra.layout import GENERATED_SUFFIX as GENERATED_SUFFIX
+from lsg_infra.layout import PULLED_SUFFIX as PULLED_SUFFIX
 from lsg_infra.model.inventory import AssetKind, Inventory, SourceRef, set_source
 from lsg_infra.sources import yamlfile
 from lsg_infra.sources.messages import describe, did_you_mean
 from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
 from lsg_infra.textsafe import forbidden_character, printable, quoted
 
-COUNTRY_DIRS = {"rs": "RS", "me": "ME", "mk": "MK"}
 RECORD_LISTS = ("sites", "links", "assets", "software")
 ProgressFn = Callable[[Path], None]
-GENERATED_SUFFIX = ".discovered.yaml"
-"""Files that discovery writes beside an inventory; they are not inventories."""
-PULLED_SUFFIX = ".netbox.yaml"
-"""Files `lsg netbox pull` writes beside an inventory a person wrote, to compare by hand."""
 
 
 def display_path(path: Path) -> str:
