@@ -773,16 +773,18 @@ def test_ssh_audit_finds_no_failure_and_root_cannot_log_in(provisioned: Provisio
             for algorithm in report.get(section, [])
             if algorithm.get("notes", {}).get("warn")
         ]
-        # ssh-audit's hardened policy for the release passes but for the key
-        # exchange, where Curve25519 stays for paramiko (lsg discover, preflight)
-        # unless base_ssh_post_quantum_only is set.
+        # ssh-audit's hardened policy for the release passes: post-quantum key
+        # exchange only, which paramiko (lsg discover, preflight, these tests)
+        # and the controller's OpenSSH (Ansible) speak.
         policy = _ssh_audit(host.port, "-n", "-P", "Hardened Debian 13 (version 1)")
         errors = [ln.strip() for ln in policy.stdout.splitlines() if ln.strip().startswith("* ")]
         AUDIT_RESULTS[f"ssh-audit {name}"] = {"warnings": warnings, "policy errors": errors}
         print(f"\nssh-audit {name}: no failure; warnings: {warnings}; policy errors: {errors}")
         assert "Policy: Hardened Debian 13" in policy.stdout, policy.stdout[-2000:]
-        assert errors == ["* Key exchanges did not match."], policy.stdout[-2000:]
-        assert all(w.startswith("kex curve25519-sha256") for w in warnings), warnings
+        result = [ln.strip() for ln in policy.stdout.splitlines() if ln.startswith("Result:")]
+        assert len(result) == 1 and result[0].endswith("Passed"), policy.stdout[-2000:]
+        assert errors == [], policy.stdout[-2000:]
+        assert warnings == [], warnings
     for host in provisioned.hosts.values():
         _wait_for_ssh(host)
         with pytest.raises(paramiko.AuthenticationException):
@@ -822,6 +824,60 @@ def test_tls_is_compliant_with_mozilla_intermediate(provisioned: Provisioned) ->
     context = ssl.create_default_context(cafile=str(provisioned.ca_cert))
     _, headers, _ = _get(_LoopbackHTTPS(WEB_FQDN, port, context=context, timeout=30))
     assert "camera=()" in headers["permissions-policy"]
+
+
+def _served_certificate(provisioned: Provisioned) -> bytes:
+    """The web front's certificate (DER), verified against the LSG's CA."""
+    context = ssl.create_default_context(cafile=str(provisioned.ca_cert))
+    raw = socket.create_connection((LOOPBACK, provisioned.ports[APP][443]), 30)
+    with context.wrap_socket(raw, server_hostname=WEB_FQDN) as tls:
+        der = tls.getpeercert(binary_form=True)
+    assert der
+    return der
+
+
+def test_internal_ca_comes_from_the_environment_not_the_controller_disk(
+    provisioned: Provisioned, tmp_path: Path
+) -> None:
+    # An AWX job starts on an empty disk. Given the LSG's CA through the files
+    # LSG_INTERNAL_CA_KEY_FILE and LSG_INTERNAL_CA_CERT_FILE name (what an AWX
+    # credential injects), a run from a controller without any stored secret
+    # keeps the CA: nothing is made on that controller and nothing re-issued.
+    made = provisioned.ca_cert.parent
+    given = tmp_path / "given"
+    given.mkdir(mode=0o700)
+    for name in ("ca.key", "ca.crt"):
+        shutil.copy2(made / name, given / name)
+    served = _served_certificate(provisioned)
+    trusted = "/usr/local/share/ca-certificates/lsg-rs_kikinda-ca.crt"
+    empty = tmp_path / "empty-controller"
+    p = provisioned
+    run = _provision(
+        p.workdir,
+        p.group,
+        p.hosts,
+        "given CA",
+        *("--tags", "web"),
+        env={
+            "LSG_SECRETS_DIR": str(empty),
+            "LSG_INTERNAL_CA_KEY_FILE": str(given / "ca.key"),
+            "LSG_INTERNAL_CA_CERT_FILE": str(given / "ca.crt"),
+        },
+    )
+    assert run.rc == 0, run.output
+    assert not (empty / "rs_kikinda" / "ca").exists(), "a new CA was made on the controller"
+    assert run.hosts[APP]["changed"] == 0, run.output
+    assert _served_certificate(p) == served
+    on_server = _sudo(p.hosts[APP], f"cat {trusted}")
+    assert on_server.strip() == (given / "ca.crt").read_text().strip()
+    # The key never lands in the run's artifacts (JSON there: look for a line of it).
+    key_line = max((given / "ca.key").read_text().splitlines(), key=len)
+    leaked = [f for f in _files(p.workdir / "runs") if key_line in f.read_text(errors="replace")]
+    assert leaked == []
+
+
+def _files(root: Path) -> list[Path]:
+    return [f for f in root.rglob("*") if f.is_file()]
 
 
 def test_no_security_update_is_pending_and_nothing_runs_old_libraries(
@@ -907,7 +963,7 @@ def test_wordpress_hides_user_names_and_rate_limits_logins(provisioned: Provisio
 
 
 LYNIS_FILES = (Path("/usr/sbin/lynis"), Path("/usr/share/lynis"), Path("/etc/lynis"))
-LYNIS_FLOOR = 78  # measured 79 on both hosts in containers; the goal of 80 needs a VM (README)
+LYNIS_FLOOR = 80  # issue #15: at least 80 on each host (tests a container cannot pass: README)
 
 
 def test_lynis_hardening_index(provisioned: Provisioned) -> None:
