@@ -160,6 +160,9 @@ def _os_case(
     product = software.product(asset.os.name)
     if product is not None and product.free:
         return Case.FREE_SOFTWARE, f"{asset.os.name} is free software: upgrade work, no licence"
+    if product is not None and product.hypervisor:
+        # A Windows Server licence and CALs would be the wrong purchase for a VMware host.
+        return Case.HYPERVISOR, f"{name} is a virtualisation platform: a host subscription"
     version = software.version(asset.os.name, asset.os.version)
     for upgrade in req.free_upgrades:
         if product is None or product.id != upgrade.product or version != upgrade.version:

@@ -149,6 +149,11 @@ class Product(Strict):
         description="Free (open-source) software: a supported version costs upgrade work, "
         "never a licence.",
     )
+    hypervisor: bool = Field(
+        default=False,
+        description="A virtualisation platform: a supported version is a host subscription, "
+        "not a server operating-system licence.",
+    )
 
 
 class SoftwareSupport(Strict):

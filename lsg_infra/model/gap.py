@@ -55,14 +55,15 @@ class Case(StrEnum):
     Unsupported software is fixed differently by what it is: free software is
     upgraded by an expert, Windows 10 on capable hardware upgrades to 11 for free,
     hardware that cannot run a supported version is replaced, other software needs a
-    licence. Equipment being replaced (old or below spec, and servers consolidated onto
-    new hosts) is migrated and retired.
+    licence (a virtualisation platform: a host subscription). Equipment being replaced
+    (old or below spec, and servers consolidated onto new hosts) is migrated and retired.
     """
 
     FREE_SOFTWARE = "free-software"
     FREE_UPGRADE = "free-upgrade"
     REPLACE_HARDWARE = "replace-hardware"
     LICENSED = "licensed"
+    HYPERVISOR = "hypervisor"
     REPLACED = "replaced"
 
 
