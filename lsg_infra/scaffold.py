@@ -152,7 +152,8 @@ costed procurement plan.
 """
 
 
-GITIGNORE = "out/\nruns/\n"
+# .out.lock: `lsg plan` serialises runs into out/ with a lock file beside it (sinks.py).
+GITIGNORE = "out/\n.out.lock\nruns/\n"
 
 
 @dataclass(frozen=True, slots=True)
