@@ -77,7 +77,15 @@ def load(blueprint_root: Path) -> tuple[list[Law], list[Problem]]:
     path = blueprint_root / FILE
     if not path.is_file():
         return [], []
-    return parse(path.read_text("utf-8"), str(path))
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [
+            Problem(str(path), 0, "", f"not UTF-8 text (byte {exc.start}); save it as UTF-8")
+        ]
+    except OSError as exc:
+        return [], [Problem(str(path), 0, "", f"cannot read: {exc.strerror or exc}")]
+    return parse(text, str(path))
 
 
 def citation_warnings(

@@ -150,3 +150,12 @@ def test_the_workbook_has_a_legal_basis_sheet() -> None:
     assert rows[0][4] == "Status on 2019-06-01"
     [security] = [r for r in rows if r[2] == "Sl. glasnik RS 91/2025"]
     assert security[4] == "not yet in force"
+
+
+def test_a_law_table_that_is_not_utf8_is_a_one_line_error(own_blueprints: Path) -> None:
+    (own_blueprints / "reference" / "laws.csv").write_bytes(b"id,country\n\xff\xfe\n")
+    with pytest.raises(InputError) as err:
+        plan_for(dt.date(2026, 12, 1), own_blueprints)
+    [problem] = err.value.problems
+    assert problem.file.endswith("laws.csv")
+    assert "not UTF-8" in problem.message
