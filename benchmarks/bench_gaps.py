@@ -27,7 +27,7 @@ from lsg_infra import api
 from lsg_infra.gaps import analyse
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
 from lsg_infra.model.inventory import Inventory
-from lsg_infra.sources.blueprints import check_inventory
+from lsg_infra.readers.blueprints import check_inventory
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 26)  # fixed, so that runs on different days compare

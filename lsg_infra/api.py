@@ -19,7 +19,7 @@ from lsg_infra.gaps import Assessment, Compliance
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.plan import Plan
-from lsg_infra.sources import files
+from lsg_infra.readers import files
 
 if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that use it
     from lsg_infra.discovery.runner import HostResult
@@ -431,14 +431,14 @@ def provision(
 
 def load_blueprints(root: Path = DEFAULT_BLUEPRINTS) -> BlueprintLibrary:
     """Every blueprint, tier and catalogue under `root`, or InputError listing all problems."""
-    from lsg_infra.sources import blueprints
+    from lsg_infra.readers import blueprints
 
     return blueprints.require_library(root)
 
 
 def validate_blueprints(root: Path = DEFAULT_BLUEPRINTS) -> list[Problem]:
     """Problems in the blueprints under `root` (never raises for bad input)."""
-    from lsg_infra.sources import blueprints
+    from lsg_infra.readers import blueprints
 
     return blueprints.load_library(root).problems
 
@@ -462,7 +462,7 @@ def validate_all(
 
     `blueprint_root=None` checks inventories only (as `validate`).
     """
-    from lsg_infra.sources import blueprints, laws, lsg_reference
+    from lsg_infra.readers import blueprints, laws, lsg_reference
 
     result = files.load_inventories(inventory_paths, progress=progress, allow_empty=allow_empty)
     if blueprint_root is None:

@@ -21,9 +21,9 @@ from lsg_infra.model.catalogue import Catalogue
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.law import legal_basis
 from lsg_infra.model.plan import Plan
-from lsg_infra.sources import blueprints as blueprint_files
-from lsg_infra.sources import laws as law_table
-from lsg_infra.sources.catalogue import load_rates, with_override
+from lsg_infra.readers import blueprints as blueprint_files
+from lsg_infra.readers import laws as law_table
+from lsg_infra.readers.catalogue import load_rates, with_override
 
 COUNTRIES = "countries.yaml"
 CPV_CODES = Path("reference") / "cpv_codes.csv"

@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lsg_infra.sources import lsg_reference
+from lsg_infra.readers import lsg_reference
 
 FIRST_YEAR = 2008
 LAST_YEAR = 2025

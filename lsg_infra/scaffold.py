@@ -24,9 +24,9 @@ import yaml
 from lsg_infra import bundled, layout
 from lsg_infra.errors import UsageError
 from lsg_infra.model.inventory import COUNTRY_NAMES
+from lsg_infra.readers import lsg_reference
+from lsg_infra.readers.lsg_reference import ReferenceLsg
 from lsg_infra.sinks import create_atomic
-from lsg_infra.sources import lsg_reference
-from lsg_infra.sources.lsg_reference import ReferenceLsg
 
 CiService = Literal["github", "gitlab", "none"]
 REFERENCE_LIST = lsg_reference.FILE
@@ -37,7 +37,7 @@ CI_TEMPLATES: dict[str, tuple[str, Path]] = {
 
 
 def parse_reference_list(text: str) -> dict[str, ReferenceLsg]:
-    """LSG id -> its row of lsgs.csv: the one reader of the list (sources.lsg_reference)."""
+    """LSG id -> its row of lsgs.csv: the one reader of the list (readers.lsg_reference)."""
     return lsg_reference.parse(text)
 
 

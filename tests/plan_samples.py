@@ -9,7 +9,7 @@ from pathlib import Path
 from lsg_infra.costing import LsgInfo, build_plan
 from lsg_infra.model.gap import Family, Gap, GapKind, Remedy, Severity
 from lsg_infra.model.plan import Plan
-from lsg_infra.sources.catalogue import load_catalogue, load_rates
+from lsg_infra.readers.catalogue import load_catalogue, load_rates
 
 DATA = Path(__file__).parent / "data" / "costing"
 ROOT = Path(__file__).parents[1]

@@ -16,8 +16,8 @@ import paramiko
 
 from lsg_infra.errors import InputError, Problem, UsageError
 from lsg_infra.model.inventory import Inventory
-from lsg_infra.sources.files import display_path
-from lsg_infra.sources.messages import did_you_mean
+from lsg_infra.readers.files import display_path
+from lsg_infra.readers.messages import did_you_mean
 from lsg_infra.ssh import Target
 
 

@@ -1,7 +1,7 @@
 """Documents pulled from NetBox into validated inventories, every problem named by object.
 
 A pulled document goes through the loader every inventory file goes through
-(`sources.files.load_inventory_file`: control characters, the schema, references
+(`readers.files.load_inventory_file`: control characters, the schema, references
 between records, the id's country), so a pull refuses what `lsg validate` would and
 reports every problem at once. NetBox has no lines: a problem names the object to
 fix instead, e.g. `netbox:dcim.devices/42 (srv-01): ram_gb: expected a number`.
@@ -17,8 +17,8 @@ from lsg_infra.errors import Problem
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.netbox.from_netbox import PulledDocument
 from lsg_infra.netbox.model import KINDS, NbObject
-from lsg_infra.sources.files import load_inventory_file
-from lsg_infra.sources.yamlfile import Document, format_path
+from lsg_infra.readers.files import load_inventory_file
+from lsg_infra.readers.yamlfile import Document, format_path
 
 
 def object_label(obj: NbObject) -> str:

@@ -45,9 +45,9 @@ from lsg_infra.netbox.model import (
 from lsg_infra.netbox.pulled import validate_pulled
 from lsg_infra.netbox.records import state_from_records
 from lsg_infra.netbox.to_netbox import desired_state
+from lsg_infra.readers.files import PULLED_SUFFIX
 from lsg_infra.redact import redact
 from lsg_infra.sinks import write_text_atomic
-from lsg_infra.sources.files import PULLED_SUFFIX
 
 Advance = Callable[[int], None]
 

@@ -43,7 +43,7 @@ class Platform:
 
 def read_role_platforms(playbooks: Path) -> dict[str, dict[str, tuple[str, ...]]]:
     """Role name -> {platform name: codenames} from every `roles/*/meta/main.yml`."""
-    from lsg_infra.sources.files import display_path, read_document
+    from lsg_infra.readers.files import display_path, read_document
 
     found: dict[str, dict[str, tuple[str, ...]]] = {}
     for meta in sorted((playbooks / "roles").glob("*/meta/main.yml")):

@@ -65,7 +65,7 @@ def load_policy(blueprints: Path | None = None, playbooks: Path | None = None) -
     `blueprints` (both default to lsg-infra's own)."""
     from lsg_infra import bundled
     from lsg_infra.provision import platforms
-    from lsg_infra.sources.blueprints import require_library
+    from lsg_infra.readers.blueprints import require_library
 
     software = require_library(blueprints or bundled.blueprints()).software
     roles = platforms.read_role_platforms((playbooks or bundled.playbooks()).resolve())

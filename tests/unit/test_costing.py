@@ -20,9 +20,9 @@ from lsg_infra.model.catalogue import Billing, Catalogue
 from lsg_infra.model.gap import Family, Gap, GapKind, Remedy, Severity
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.plan import CountryRates
+from lsg_infra.readers.blueprints import load_library
+from lsg_infra.readers.catalogue import load_catalogue, load_rates
 from lsg_infra.sample import generate_inventories
-from lsg_infra.sources.blueprints import load_library
-from lsg_infra.sources.catalogue import load_catalogue, load_rates
 
 DATA = Path(__file__).parent.parent / "data" / "costing"
 ROOT = Path(__file__).parents[2]

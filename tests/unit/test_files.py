@@ -11,8 +11,8 @@ from pydantic_core import ErrorDetails
 
 from lsg_infra.errors import InputError, UsageError
 from lsg_infra.model.inventory import Inventory, Municipality
-from lsg_infra.sources.files import inventory_files, load_inventories, require_valid
-from lsg_infra.sources.messages import describe, did_you_mean, model_at
+from lsg_infra.readers.files import inventory_files, load_inventories, require_valid
+from lsg_infra.readers.messages import describe, did_you_mean, model_at
 
 ROOT = Path(__file__).resolve().parents[2]
 KIKINDA = ROOT / "inventory" / "rs" / "kikinda.yaml"

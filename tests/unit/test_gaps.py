@@ -17,9 +17,9 @@ from lsg_infra.gaps import Assessment, analyse, assess, compliance
 from lsg_infra.model.blueprint import ResolvedBlueprint, SoftwareSupport
 from lsg_infra.model.gap import Family, GapKind
 from lsg_infra.model.inventory import Inventory
-from lsg_infra.sources import yamlfile
-from lsg_infra.sources.blueprints import load_library
-from lsg_infra.sources.files import load_inventory_file
+from lsg_infra.readers import yamlfile
+from lsg_infra.readers.blueprints import load_library
+from lsg_infra.readers.files import load_inventory_file
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "data" / "gaps"

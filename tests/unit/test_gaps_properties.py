@@ -16,8 +16,8 @@ from lsg_infra.gaps import analyse
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
 from lsg_infra.model.gap import GapKind
 from lsg_infra.model.inventory import Inventory
-from lsg_infra.sources.blueprints import require_library
-from lsg_infra.sources.files import load_inventories, require_valid
+from lsg_infra.readers.blueprints import require_library
+from lsg_infra.readers.files import load_inventories, require_valid
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 26)

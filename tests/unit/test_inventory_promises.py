@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from lsg_infra.errors import UsageError
-from lsg_infra.sources import files, yamlfile
+from lsg_infra.readers import files, yamlfile
 
 REPO = Path(__file__).resolve().parents[2]
 LSG = Path(sys.executable).with_name("lsg")

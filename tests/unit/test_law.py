@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from lsg_infra.cli.main import main
-from lsg_infra.sources import yamlfile
-from lsg_infra.sources.blueprints import load_library
+from lsg_infra.readers import yamlfile
+from lsg_infra.readers.blueprints import load_library
 
 ROOT = Path(__file__).resolve().parents[2]
 BLUEPRINTS = ROOT / "blueprints"

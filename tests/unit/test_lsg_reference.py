@@ -12,8 +12,8 @@ import pytest
 
 from lsg_infra import api
 from lsg_infra.cli.main import main
+from lsg_infra.readers import lsg_reference
 from lsg_infra.sample import reference_lsgs
-from lsg_infra.sources import lsg_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "blueprints" / "reference" / "lsgs.csv"

@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 
 from lsg_infra.cli.main import app
 from lsg_infra.errors import InputError
-from lsg_infra.sources import yamlfile
-from lsg_infra.sources.files import load_inventories
+from lsg_infra.readers import yamlfile
+from lsg_infra.readers.files import load_inventories
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "malformed"
 

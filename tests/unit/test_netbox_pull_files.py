@@ -13,7 +13,7 @@ from lsg_infra import api
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.netbox import inventory_yaml, write_inventories
 from lsg_infra.netbox.sync import written_by_pull
-from lsg_infra.sources.files import inventory_files
+from lsg_infra.readers.files import inventory_files
 
 DATA = Path(__file__).parent.parent / "data" / "netbox" / "inventory"
 

@@ -74,13 +74,13 @@ def test_the_walk_sees_imports_inside_functions() -> None:
     tree = ast.parse(
         "from lsg_infra import api, sinks\n"
         "def f():\n"
-        "    from lsg_infra.sources.files import x\n"
+        "    from lsg_infra.readers.files import x\n"
         "    import lsg_infra.netbox\n"
         "    from lsg_infra.model.plan import Plan\n"
     )
     modules = {m for _, m in imported(tree)}
     assert {m for m in modules if not _allowed(m)} == {
         "lsg_infra.sinks",
-        "lsg_infra.sources.files",
+        "lsg_infra.readers.files",
         "lsg_infra.netbox",
     }

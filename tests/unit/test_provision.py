@@ -20,8 +20,8 @@ from lsg_infra.provision import platforms
 from lsg_infra.provision.inventory import Connection, ansible_inventory, backup_problems
 from lsg_infra.provision.preflight import OsPolicy, parse
 from lsg_infra.provision.runner import recap
-from lsg_infra.sources.blueprints import require_library
-from lsg_infra.sources.files import load_inventory_file
+from lsg_infra.readers.blueprints import require_library
+from lsg_infra.readers.files import load_inventory_file
 
 DATA = Path(__file__).parents[1] / "data" / "provision"
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints"

@@ -8,9 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from lsg_infra.cli.main import app
+from lsg_infra.readers import yamlfile
+from lsg_infra.readers.files import load_inventories
 from lsg_infra.sample import generate, generate_inventories, reference_lsgs, slugify
-from lsg_infra.sources import yamlfile
-from lsg_infra.sources.files import load_inventories
 
 
 def _digest(lsgs: int, assets: int, seed: int) -> str:

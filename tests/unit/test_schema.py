@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lsg_infra.model.inventory import AssetKind
 from lsg_infra.model.schema import inventory_schema
-from lsg_infra.sources.files import load_inventories, require_valid
+from lsg_infra.readers.files import load_inventories, require_valid
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ from typing import cast
 
 from lsg_infra.gaps.equipment import EquipmentRequirement
 from lsg_infra.model.blueprint import BlueprintLibrary
-from lsg_infra.sources import lsg_reference
-from lsg_infra.sources.blueprints import load_library
+from lsg_infra.readers import lsg_reference
+from lsg_infra.readers.blueprints import load_library
 
 ROOT = Path(__file__).resolve().parents[2]
 

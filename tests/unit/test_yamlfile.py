@@ -11,8 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lsg_infra.readers import yamlfile
 from lsg_infra.sample import generate_inventories, to_yaml
-from lsg_infra.sources import yamlfile
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

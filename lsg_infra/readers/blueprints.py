@@ -41,12 +41,12 @@ from lsg_infra.model.catalogue import Billing, Catalogue
 from lsg_infra.model.gap import GapKind
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.requirement import RemedyRule
-from lsg_infra.sources import yamlfile
-from lsg_infra.sources.catalogue import CATALOGUE, load_catalogue
-from lsg_infra.sources.files import display_path
-from lsg_infra.sources.messages import describe, did_you_mean
-from lsg_infra.sources.records import load_validated
-from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
+from lsg_infra.readers import yamlfile
+from lsg_infra.readers.catalogue import CATALOGUE, load_catalogue
+from lsg_infra.readers.files import display_path
+from lsg_infra.readers.messages import describe, did_you_mean
+from lsg_infra.readers.records import load_validated
+from lsg_infra.readers.yamlfile import Document, YamlProblem, format_path
 
 REQUIREMENTS_DIR = "requirements"
 M = TypeVar("M", bound=BaseModel)

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict
 from lsg_infra.errors import Problem
 from lsg_infra.model.catalogue import Catalogue
 from lsg_infra.model.plan import CountryRates
-from lsg_infra.sources.files import display_path
-from lsg_infra.sources.records import load_validated
+from lsg_infra.readers.files import display_path
+from lsg_infra.readers.records import load_validated
 
 CATALOGUE = "catalogue.yaml"
 """The price catalogue's file name in a blueprints folder."""

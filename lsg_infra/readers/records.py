@@ -10,10 +10,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from lsg_infra.errors import Problem
-from lsg_infra.sources import yamlfile
-from lsg_infra.sources.files import display_path
-from lsg_infra.sources.messages import describe
-from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
+from lsg_infra.readers import yamlfile
+from lsg_infra.readers.files import display_path
+from lsg_infra.readers.messages import describe
+from lsg_infra.readers.yamlfile import Document, YamlProblem, format_path
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -26,9 +26,9 @@ from lsg_infra.layout import COUNTRY_DIRS
 from lsg_infra.layout import GENERATED_SUFFIX as GENERATED_SUFFIX
 from lsg_infra.layout import PULLED_SUFFIX as PULLED_SUFFIX
 from lsg_infra.model.inventory import AssetKind, Inventory, SourceRef, set_source
-from lsg_infra.sources import yamlfile
-from lsg_infra.sources.messages import describe, did_you_mean
-from lsg_infra.sources.yamlfile import Document, YamlProblem, format_path
+from lsg_infra.readers import yamlfile
+from lsg_infra.readers.messages import describe, did_you_mean
+from lsg_infra.readers.yamlfile import Document, YamlProblem, format_path
 from lsg_infra.textsafe import forbidden_character, printable, quoted
 
 RECORD_LISTS = ("sites", "links", "assets", "software")

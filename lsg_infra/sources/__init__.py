@@ -1,1 +1,0 @@
-"""Sources: where inventories come from (YAML files, NetBox, SSH discovery)."""
