@@ -22,6 +22,7 @@ from lsg_infra.model.plan import Plan
 from lsg_infra.readers import files
 
 if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that use it
+    from lsg_infra.atomic_write import PublishedSet
     from lsg_infra.discovery.runner import HostResult
     from lsg_infra.discovery.store import Difference
     from lsg_infra.netbox.client import NetBoxClient
@@ -29,7 +30,6 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.netbox.sync import PushResult
     from lsg_infra.provision.preflight import OsPolicy, PreflightResult
     from lsg_infra.provision.runner import ProvisionResult
-    from lsg_infra.sinks import PublishedSet
     from lsg_infra.ssh import SshOptions, Target
 
 DEFAULT_INVENTORY = layout.INVENTORY_DIR
@@ -55,7 +55,7 @@ def missing_extra_hint(module: str | None) -> str | None:
 
 def write_text(path: Path, text: str) -> None:
     """Write `text` (UTF-8) to `path` atomically: a temporary file beside it, renamed."""
-    from lsg_infra.sinks import write_text_atomic
+    from lsg_infra.atomic_write import write_text_atomic
 
     write_text_atomic(path, text)
 
@@ -273,8 +273,8 @@ def inventory_files(paths: Sequence[Path] = (DEFAULT_INVENTORY,)) -> list[Path]:
 def check_plan_folder(out: Path) -> None:
     """UsageError unless `out` is absent or holds only files `write_plan` writes there
     (checked before the work, so that a long run does not end on a refusal)."""
+    from lsg_infra.atomic_write import MANIFEST, check_set_folder
     from lsg_infra.reports import OUTPUTS
-    from lsg_infra.sinks import MANIFEST, check_set_folder
 
     check_set_folder(out, {*OUTPUTS, MANIFEST})
 
@@ -313,8 +313,8 @@ def write_plan(
     """Write plan.json, the CSVs, the XLSX and the HTML report into `out` as one set:
     all of this run or, if it fails, all of the previous one, with a manifest.
     `on_wait()` is called when another run is writing into `out`."""
+    from lsg_infra.atomic_write import publish_set
     from lsg_infra.reports import OUTPUTS, write_all
-    from lsg_infra.sinks import publish_set
 
     return publish_set(
         out, lambda folder: write_all(result, folder), owned=OUTPUTS, on_wait=on_wait

@@ -18,8 +18,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
+from lsg_infra.atomic_write import create_atomic
 from lsg_infra.errors import UsageError
-from lsg_infra.sinks import create_atomic
 
 Name = Literal["blueprints", "playbooks", "schemas", "ci"]
 BUNDLE = "_bundled"

@@ -22,11 +22,11 @@ from typing import Literal
 import yaml
 
 from lsg_infra import bundled, layout
+from lsg_infra.atomic_write import create_atomic
 from lsg_infra.errors import UsageError
 from lsg_infra.model.inventory import COUNTRY_NAMES
 from lsg_infra.readers import lsg_reference
 from lsg_infra.readers.lsg_reference import ReferenceLsg
-from lsg_infra.sinks import create_atomic
 
 CiService = Literal["github", "gitlab", "none"]
 REFERENCE_LIST = lsg_reference.FILE
@@ -152,7 +152,7 @@ costed procurement plan.
 """
 
 
-# .out.lock: `lsg plan` serialises runs into out/ with a lock file beside it (sinks.py).
+# .out.lock: `lsg plan` serialises runs into out/ with a lock file beside it (atomic_write.py).
 GITIGNORE = "out/\n.out.lock\nruns/\n"
 
 

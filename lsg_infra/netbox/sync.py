@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from lsg_infra.atomic_write import write_text_atomic
 from lsg_infra.errors import (
     ChunkFailed,
     InputError,
@@ -47,7 +48,6 @@ from lsg_infra.netbox.records import state_from_records
 from lsg_infra.netbox.to_netbox import desired_state
 from lsg_infra.readers.files import PULLED_SUFFIX
 from lsg_infra.redact import redact
-from lsg_infra.sinks import write_text_atomic
 
 Advance = Callable[[int], None]
 

@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 from typing import Any
 
+from lsg_infra.atomic_write import write_text_atomic
 from lsg_infra.model.plan import Plan, ProcurementLine
 from lsg_infra.reports.safety import neutralise
-from lsg_infra.sinks import write_text_atomic
 
 COLUMNS = (
     "line",

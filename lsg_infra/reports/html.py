@@ -14,9 +14,9 @@ from pathlib import Path
 import jinja2
 
 from lsg_infra import __version__
+from lsg_infra.atomic_write import write_text_atomic
 from lsg_infra.model.plan import Plan
 from lsg_infra.reports import views
-from lsg_infra.sinks import write_text_atomic
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("lsg_infra.reports", "templates"),

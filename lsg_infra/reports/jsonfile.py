@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lsg_infra.atomic_write import write_text_atomic
 from lsg_infra.model.plan import Plan
-from lsg_infra.sinks import write_text_atomic
 
 
 def write(plan: Plan, path: Path) -> None:

@@ -19,10 +19,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from lsg_infra.atomic_write import write_bytes_atomic
 from lsg_infra.model.plan import Plan, ProcurementLine, Totals
 from lsg_infra.reports import views
 from lsg_infra.reports.safety import neutralise
-from lsg_infra.sinks import write_bytes_atomic
 
 MONEY = '#,##0.00 "EUR"'
 NUMBER = "#,##0.##"

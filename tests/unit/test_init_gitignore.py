@@ -4,7 +4,7 @@ lock file beside them (a planner's `git status` must stay clean after a plan).""
 from __future__ import annotations
 
 from lsg_infra import scaffold
-from lsg_infra.sinks import LOCK_SUFFIX
+from lsg_infra.atomic_write import LOCK_SUFFIX
 
 
 def test_the_repository_ignores_the_plan_outputs_and_their_lock() -> None:

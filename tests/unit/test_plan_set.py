@@ -22,8 +22,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from lsg_infra.atomic_write import MANIFEST, publish_set, write_atomic, write_text_atomic
 from lsg_infra.errors import OutputError, UsageError
-from lsg_infra.sinks import MANIFEST, publish_set, write_atomic, write_text_atomic
 
 DATA = Path(__file__).parents[1] / "data" / "plan"
 LSG = Path(sys.executable).with_name("lsg")
