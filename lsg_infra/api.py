@@ -234,7 +234,7 @@ class Discovery:
 def inventory_row(inventory: Inventory, tier: str | None = None) -> dict[str, Any]:
     """One LSG in one line: id, names, country, district, population, tier, staff,
     number of sites and assets, and `by_kind` ({'workstation': 196, ...})."""
-    from lsg_infra.summary import inventory_row as row
+    from lsg_infra.inventory_summary import inventory_row as row
 
     return row(inventory, tier)
 
@@ -248,7 +248,7 @@ def inventory_detail(inventory: Inventory, tier: str | None = None) -> dict[str,
     discovered 62.8 GB on ...').
     """
     from lsg_infra.discovery import store
-    from lsg_infra.summary import inventory_detail as detail_of
+    from lsg_infra.inventory_summary import inventory_detail as detail_of
 
     found = store.load_discovered_for(inventory)
     differences: list[Difference] = []

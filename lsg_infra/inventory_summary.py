@@ -1,4 +1,5 @@
-"""Plain-data views of inventories for listings and JSON output (pure)."""
+"""Inventories as plain data for `lsg inventory list` (one row per LSG) and `lsg inventory
+show` (everything recorded, with source lines), and their JSON output (pure)."""
 
 from __future__ import annotations
 
