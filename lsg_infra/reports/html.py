@@ -16,7 +16,7 @@ import jinja2
 from lsg_infra import __version__
 from lsg_infra.atomic_write import write_text_atomic
 from lsg_infra.model.plan import Plan
-from lsg_infra.reports import views
+from lsg_infra.reports import breakdown
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("lsg_infra.reports", "templates"),
@@ -53,7 +53,7 @@ def bars(items: list[tuple[str, Decimal]], limit: int = 30) -> list[Bar]:
 
 
 def render(plan: Plan) -> str:
-    lsg_rollups = views.rollups(plan, "lsg")
+    lsg_rollups = breakdown.rollups(plan, "lsg")
     by_lsg = sorted(
         ((r.name, r.totals.tco_gross_eur) for r in lsg_rollups), key=lambda kv: (-kv[1], kv[0])
     )
@@ -63,14 +63,14 @@ def render(plan: Plan) -> str:
     return _env.get_template("report.html.j2").render(
         plan=plan,
         version=__version__,
-        programme=views.programme(plan),
-        countries=views.rollups(plan, "country"),
-        districts=views.rollups(plan, "district"),
+        programme=breakdown.programme(plan),
+        countries=breakdown.rollups(plan, "country"),
+        districts=breakdown.rollups(plan, "district"),
         lsgs=lsg_rollups,
-        category_bars=bars(views.by_category(plan)),
+        category_bars=bars(breakdown.by_category(plan)),
         lsg_bars=bars(by_lsg),
         lsg_count=len(by_lsg),
-        lines_by_lsg=views.lines_by_lsg(plan),
+        lines_by_lsg=breakdown.lines_by_lsg(plan),
         gaps_by_lsg=gaps_by_lsg,
         unfunded=[ln for ln in plan.lines if not ln.funded],
     )

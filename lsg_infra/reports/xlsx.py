@@ -21,7 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from lsg_infra.atomic_write import write_bytes_atomic
 from lsg_infra.model.plan import Plan, ProcurementLine, Totals
-from lsg_infra.reports import views
+from lsg_infra.reports import breakdown
 from lsg_infra.reports.safety import neutralise
 
 MONEY = '#,##0.00 "EUR"'
@@ -204,9 +204,9 @@ def _summary(wb: Workbook, plan: Plan) -> None:
         )
     )
     order = [
-        *views.rollups(plan, "programme"),
-        *views.rollups(plan, "country"),
-        *views.rollups(plan, "lsg"),
+        *breakdown.rollups(plan, "programme"),
+        *breakdown.rollups(plan, "country"),
+        *breakdown.rollups(plan, "lsg"),
     ]
     for r in order:
         ws.append(
@@ -221,11 +221,13 @@ def _summary(wb: Workbook, plan: Plan) -> None:
                 ],
             ]
         )
-    first_lsg_row = 6 + len(views.rollups(plan, "programme")) + len(views.rollups(plan, "country"))
+    first_lsg_row = (
+        6 + len(breakdown.rollups(plan, "programme")) + len(breakdown.rollups(plan, "country"))
+    )
     last_lsg_row = 5 + len(order)
 
     # Category table beside, for the category chart.
-    categories = views.by_category(plan)
+    categories = breakdown.by_category(plan)
     cat_top = last_lsg_row + 3
     ws.append([])
     ws.append([])
@@ -353,8 +355,8 @@ def render(plan: Plan) -> bytes:
     unfunded = [rows[ln.line] for ln in plan.lines if not ln.funded]
     if unfunded:
         _line_sheet(wb, "Unfunded", unfunded, LINE_COLUMNS, headers)
-    by_lsg = views.lines_by_lsg(plan)
-    names = views.sheet_names(sorted(by_lsg))
+    by_lsg = breakdown.lines_by_lsg(plan)
+    names = breakdown.sheet_names(sorted(by_lsg))
     for lsg, lines in sorted(by_lsg.items()):
         lsg_rows = [rows[ln.line] for ln in lines]
         _line_sheet(wb, names[lsg], lsg_rows, LSG_SHEET_COLUMNS, headers)

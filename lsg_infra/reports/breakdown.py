@@ -1,4 +1,5 @@
-"""Derived views of a plan shared by the spreadsheet and the HTML report (pure)."""
+"""Breakdowns of a plan shared by the spreadsheet and the HTML report (pure): cost by
+category, lines by LSG, roll-ups of one level, the programme total; and the sheet names."""
 
 from __future__ import annotations
 
