@@ -44,8 +44,8 @@ from lsg_infra.model.requirement import RemedyRule
 from lsg_infra.readers import yamlfile
 from lsg_infra.readers.catalogue import CATALOGUE, load_catalogue
 from lsg_infra.readers.files import display_path
+from lsg_infra.readers.loader import load_validated
 from lsg_infra.readers.messages import describe, did_you_mean
-from lsg_infra.readers.records import load_validated
 from lsg_infra.readers.yamlfile import Document, YamlProblem, format_path
 
 REQUIREMENTS_DIR = "requirements"

@@ -11,7 +11,7 @@ from lsg_infra.errors import Problem
 from lsg_infra.model.catalogue import Catalogue
 from lsg_infra.model.plan import CountryRates
 from lsg_infra.readers.files import display_path
-from lsg_infra.readers.records import load_validated
+from lsg_infra.readers.loader import load_validated
 
 CATALOGUE = "catalogue.yaml"
 """The price catalogue's file name in a blueprints folder."""
