@@ -6,6 +6,7 @@ records, diff) never touch the network; `client` talks HTTP; `sync` joins them.
 
 from lsg_infra.errors import ChunkFailed, NetBoxRequestFailed
 from lsg_infra.netbox.client import NetBoxClient, connect
+from lsg_infra.netbox.decode import state_from_records
 from lsg_infra.netbox.diff import change_set
 from lsg_infra.netbox.from_netbox import inventory_dicts_from_state
 from lsg_infra.netbox.model import (
@@ -17,7 +18,6 @@ from lsg_infra.netbox.model import (
     Ref,
     State,
 )
-from lsg_infra.netbox.records import state_from_records
 from lsg_infra.netbox.settings import NetBoxSettings, load_settings
 from lsg_infra.netbox.sync import (
     PushResult,

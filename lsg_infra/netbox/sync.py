@@ -30,6 +30,7 @@ from lsg_infra.errors import (
     RemoteError,
 )
 from lsg_infra.model.inventory import Inventory
+from lsg_infra.netbox.decode import state_from_records
 from lsg_infra.netbox.diff import change_set as make_change_set
 from lsg_infra.netbox.from_netbox import pulled_documents
 from lsg_infra.netbox.model import (
@@ -44,7 +45,6 @@ from lsg_infra.netbox.model import (
     State,
 )
 from lsg_infra.netbox.pulled import validate_pulled
-from lsg_infra.netbox.records import state_from_records
 from lsg_infra.netbox.to_netbox import desired_state
 from lsg_infra.readers.files import PULLED_SUFFIX
 from lsg_infra.redact import redact

@@ -20,8 +20,8 @@ import pytest
 from lsg_infra import api
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.netbox import ChunkFailed, NetBoxRequestFailed, pull, push, write_inventories
+from lsg_infra.netbox.decode import FIELDS
 from lsg_infra.netbox.model import KINDS, TAG_SLUG, Kind
-from lsg_infra.netbox.records import FIELDS
 
 DATA = Path(__file__).parent.parent / "data" / "netbox"
 CHOICES = {"status", "type"}
