@@ -841,8 +841,10 @@ def test_internal_ca_comes_from_the_environment_not_the_controller_disk(
 ) -> None:
     # An AWX job starts on an empty disk. Given the LSG's CA through the files
     # LSG_INTERNAL_CA_KEY_FILE and LSG_INTERNAL_CA_CERT_FILE name (what an AWX
-    # credential injects), a run from a controller without any stored secret
-    # keeps the CA: nothing is made on that controller and nothing re-issued.
+    # credential injects), a run from a controller without the stored CA keeps
+    # it: nothing is made on that controller and nothing re-issued, neither the
+    # web front's certificate nor the backup REST servers'. (The other secrets
+    # are copied over: in AWX they come from the vault or the credential.)
     made = provisioned.ca_cert.parent
     given = tmp_path / "given"
     given.mkdir(mode=0o700)
@@ -850,14 +852,19 @@ def test_internal_ca_comes_from_the_environment_not_the_controller_disk(
         shutil.copy2(made / name, given / name)
     served = _served_certificate(provisioned)
     trusted = "/usr/local/share/ca-certificates/lsg-rs_kikinda-ca.crt"
-    empty = tmp_path / "empty-controller"
     p = provisioned
+    empty = tmp_path / "controller-without-ca"
+    shutil.copytree(p.workdir / "secrets", empty)
+    shutil.rmtree(empty / "rs_kikinda" / "ca")
+    # The backup REST servers' certificates come from the same CA (the shared
+    # internal_ca role): with the CA given, nothing is made or re-issued there either.
+    rest_certs = {n: _sudo(h, f"cat {REST_CERT}") for n, h in p.hosts.items()}
     run = _provision(
         p.workdir,
         p.group,
         p.hosts,
         "given CA",
-        *("--tags", "web"),
+        *("--tags", "web,backup"),
         env={
             "LSG_SECRETS_DIR": str(empty),
             "LSG_INTERNAL_CA_KEY_FILE": str(given / "ca.key"),
@@ -867,13 +874,20 @@ def test_internal_ca_comes_from_the_environment_not_the_controller_disk(
     assert run.rc == 0, run.output
     assert not (empty / "rs_kikinda" / "ca").exists(), "a new CA was made on the controller"
     assert run.hosts[APP]["changed"] == 0, run.output
+    assert run.hosts[DB]["changed"] == 0, run.output
     assert _served_certificate(p) == served
+    assert {n: _sudo(h, f"cat {REST_CERT}") for n, h in p.hosts.items()} == rest_certs
+    for host in p.hosts.values():
+        _sudo(host, f"openssl verify -CAfile {trusted} {REST_CERT}")
     on_server = _sudo(p.hosts[APP], f"cat {trusted}")
     assert on_server.strip() == (given / "ca.crt").read_text().strip()
     # The key never lands in the run's artifacts (JSON there: look for a line of it).
     key_line = max((given / "ca.key").read_text().splitlines(), key=len)
     leaked = [f for f in _files(p.workdir / "runs") if key_line in f.read_text(errors="replace")]
     assert leaked == []
+
+
+REST_CERT = "/etc/restic-rest-server/tls.crt"
 
 
 def _files(root: Path) -> list[Path]:

@@ -253,7 +253,7 @@ def test_provision_artifacts_hold_no_secret_of_the_environment(
             assert value.encode() not in data, f"{name} in {path}"
 
 
-SECRET_VAR = re.compile(r"\b(\w*(?:password|salt_seed|secret|token)\w*)\b", re.I)
+SECRET_VAR = re.compile(r"\b(\w*(?:password|passphrase|salt_seed|secret|token|ca_key)\w*)\b", re.I)
 PASSWORD_LOOKUP = re.compile(r"lookup\('ansible\.builtin\.(?:password|env)'")
 
 
@@ -281,6 +281,7 @@ def test_every_task_that_templates_or_sets_a_secret_keeps_it_out_of_output_and_d
     # console and in runs/<lsg>/artifacts.
     secrets = _secret_variables()
     assert {"website_db_password", "website_salt_seed", "backup_password"} <= secrets
+    assert {"internal_ca_key", "internal_ca_key_passphrase"} <= secrets
     careless = []
     for where, task in _role_tasks():
         args = json.dumps({k: v for k, v in task.items() if k not in ("name", "when")})
@@ -299,6 +300,34 @@ def test_every_task_that_templates_or_sets_a_secret_keeps_it_out_of_output_and_d
         if module is not None and task.get("diff") is not False:
             careless.append(f"{where}: writes a file with a secret without diff: false")
     assert careless == []
+
+
+def test_the_internal_ca_has_one_source_shared_by_the_roles() -> None:
+    # The CA is given (vault, environment) or made on the controller in one
+    # place, the internal_ca role; a role that made its own from lsg_ca_dir
+    # would make a second CA when the first is given (an AWX job's empty disk).
+    own = []
+    for where, task in _role_tasks():
+        role = where.split("/")[1]
+        text = json.dumps(task)
+        # (a self-signed stand-in made on the server, webfront's ACME, is no CA)
+        signs_or_makes = "localhost" in text and any(
+            m in text for m in ('"ownca"', '"selfsigned"', "openssl_privatekey")
+        )
+        if role != "internal_ca" and (signs_or_makes or "lsg_ca_" in text):
+            own.append(where)
+    assert own == []
+    importers = {
+        where.split("/")[1]
+        for where, task in _role_tasks()
+        if task.get("ansible.builtin.import_role", {}).get("name") == "internal_ca"
+    }
+    assert importers == {"webfront", "backup"}
+    for role in importers:
+        defaults = yaml.safe_load(
+            (PLAYBOOKS / "roles" / role / "defaults" / "main.yml").read_text()
+        )
+        assert not any("lsg_ca_" in str(v) for v in defaults.values()), role
 
 
 def test_collection_requirements_are_pinned_to_what_the_roles_are_tested_with() -> None:
