@@ -131,15 +131,30 @@ def backup_problems(inventory: Inventory) -> list[Problem]:
     for asset in managed:
         data = sorted(DATA_ROLES.intersection(asset.roles))
         if data and not repository_hosts - {asset.id}:
+            others = [a.id for a in managed if a.id is not None and a.id != asset.id]
+            if others:
+                advice = (
+                    f"no other managed server of {inventory.id} has the role backup; a server "
+                    "must not keep its only backup repository on itself: give one of "
+                    f"{', '.join(others)} the role backup"
+                )
+            else:
+                # The LSG has nothing to give the role to: say what to add. The
+                # blueprint's backup-storage requirement is what budgets it in the plan.
+                advice = (
+                    f"it is the only managed server of {inventory.id}, and a server must not "
+                    "keep its only backup repository on itself: add a second managed server or "
+                    "virtual machine on other hardware (Debian 13, roles: [backup], manage: "
+                    "{host: ...}) to keep its backups; lsg plan budgets backup storage "
+                    "(requirement backup-storage)"
+                )
             source = asset.source
             problems.append(
                 Problem(
                     source.file if source else inventory.id,
                     source.line if source else 0,
                     f"asset {asset.id}",
-                    f"has data to back up (roles {', '.join(data)}) but no other managed server "
-                    f"of {inventory.id} has the role backup; a server must not keep its only "
-                    "backup repository on itself: give another managed server the role backup",
+                    f"has data to back up (roles {', '.join(data)}) but {advice}",
                 )
             )
     return problems

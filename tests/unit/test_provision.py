@@ -400,6 +400,38 @@ def test_a_server_with_data_may_not_be_its_own_only_backup_host() -> None:
     assert kikinda is not None and backup_problems(kikinda) == []
 
 
+SAMPLES = Path(__file__).parents[2] / "inventory"
+
+
+def test_every_sample_lsg_keeps_backups_elsewhere_or_is_told_what_to_add() -> None:
+    # Podgorica and Skopje have a second managed server (a VM on other hardware
+    # for Skopje) that keeps the others' backups; Kotor, Bitola and Kladovo have
+    # one managed server only, and the refusal says what to add, which the plan
+    # budgets: the blueprint's backup-storage requirement is a gap of each.
+    refused: dict[str, str] = {}
+    for path in sorted(SAMPLES.glob("*/*.yaml")):
+        inv, problems = load_inventory_file(path)
+        assert inv is not None and not problems, problems
+        for problem in backup_problems(inv):
+            refused[inv.id] = problem.message
+    assert sorted(refused) == ["me-kotor", "mk-bitola", "rs-kladovo"]
+    for lsg, message in refused.items():
+        assert f"it is the only managed server of {lsg}" in message
+        assert "add a second managed server or virtual machine on other hardware" in message
+        assert "roles: [backup], manage: {host: ...}" in message
+    from lsg_infra import api
+
+    assessed = api.assess([SAMPLES], only=sorted(refused), today=dt.date(2026, 12, 1))
+    for assessment in assessed:
+        missing = {g.requirement for g in assessment.gaps}
+        assert "backup-storage" in missing, assessment
+
+
+def test_the_refusal_names_the_managed_servers_that_could_keep_the_backups() -> None:
+    problems = backup_problems(load_testopolje())
+    assert problems[0].message.endswith("give one of app01 the role backup")
+
+
 @pytest.mark.parametrize("command", ["provision", "preflight"])
 def test_provision_and_preflight_refuse_a_host_that_backs_up_to_itself(
     tmp_path: Path, command: str
