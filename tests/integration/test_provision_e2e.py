@@ -888,6 +888,48 @@ def test_internal_ca_comes_from_the_environment_not_the_controller_disk(
 
 
 REST_CERT = "/etc/restic-rest-server/tls.crt"
+HTPASSWD = "/etc/restic-rest-server/users.htpasswd"
+PRUNE_DIR = "/etc/lsg-backup-prune"
+
+
+def _accounts(host: ContainerHost) -> set[str]:
+    text = _sudo(host, f"cat {HTPASSWD}")
+    return {ln.split(":")[0] for ln in text.splitlines() if ln and not ln.startswith("#")}
+
+
+def test_a_client_removed_from_the_inventory_loses_its_account_not_its_backups(
+    provisioned: Provisioned,
+) -> None:
+    # db01 keeps app01's repository. A former client (kikinda-old01: an account
+    # and a prune password the role gave it, a repository with data) and an
+    # account a person added by hand (another LSG's off-site copy, no prune
+    # password) are on it before a run.
+    p = provisioned
+    repo_host = p.hosts[DB]
+    _sudo(
+        repo_host,
+        f"echo old-secret | htpasswd -iB {HTPASSWD} kikinda-old01"
+        f" && echo other-secret | htpasswd -iB {HTPASSWD} rs-zrenjanin"
+        f" && install -m 0640 -g restic-rest-server /dev/null {PRUNE_DIR}/kikinda-old01.password"
+        " && install -d -o restic-rest-server -m 0700 /srv/backup/rest/kikinda-old01"
+        " && echo snapshot-data > /srv/backup/rest/kikinda-old01/data-file",
+    )
+    assert {"kikinda-old01", "rs-zrenjanin", APP} <= _accounts(repo_host)
+    run = _provision(p.workdir, p.group, p.hosts, "removed client", *("--tags", "backup"))
+    assert run.rc == 0, run.output
+    accounts = _accounts(repo_host)
+    assert "kikinda-old01" not in accounts
+    assert {"rs-zrenjanin", APP} <= accounts  # the hand-made one and the current client stay
+    listing = _sudo(repo_host, f"ls {PRUNE_DIR}").split()
+    assert "kikinda-old01.password" not in listing  # no longer pruned ...
+    assert "kikinda-old01.password.removed" in listing  # ... but still restorable
+    # never a deleted backup
+    assert _sudo(repo_host, "cat /srv/backup/rest/kikinda-old01/data-file").strip() == (
+        "snapshot-data"
+    )
+    assert run.hosts[DB]["changed"] > 0 and run.hosts[APP]["changed"] == 0, run.output
+    # the current client still backs up to it
+    _start_unit(p.hosts[APP], "lsg-backup.service")
 
 
 def _files(root: Path) -> list[Path]:

@@ -486,3 +486,71 @@ def test_offsite_targets_carry_no_credentials_and_only_tls(
 ) -> None:
     with pytest.raises(ValueError, match=expected):
         Backup.model_validate({"offsite": offsite})
+
+
+def test_each_repository_host_knows_which_clients_it_keeps(tmp_path: Path) -> None:
+    # The repository host removes the REST accounts of clients that are no longer
+    # in this list (tasks/repository_host.yml), so it must hold exactly the
+    # clients that send there: every client of the LSG goes to the first backup
+    # host other than itself. Templated by Ansible itself, no host connected.
+    inventory = {
+        "all": {
+            "children": {
+                "lsg_rs_x": {"hosts": {h: {} for h in ("b1", "b2", "d", "w", "m")}},
+                "lsg_rs_y": {"hosts": {"y1": {}, "y2": {}}},
+                "role_backup": {"hosts": {"b1": {}, "b2": {}, "y1": {}}},
+                "role_database": {"hosts": {"b1": {}, "d": {}, "y2": {}}},
+                "role_website": {"hosts": {"w": {}}},
+            },
+            "vars": {"ansible_connection": "local"},
+        }
+    }
+    (tmp_path / "inventory.yml").write_text(yaml.safe_dump(inventory))
+    play = [
+        {
+            "hosts": "all",
+            "gather_facts": False,
+            "vars_files": [
+                str(PLAYBOOKS / "group_vars" / "all.yml"),
+                str(PLAYBOOKS / "roles" / "backup" / "defaults" / "main.yml"),
+            ],
+            "tasks": [
+                {
+                    "ansible.builtin.copy": {
+                        "dest": str(tmp_path / "{{ inventory_hostname }}.json"),
+                        "content": "{{ backup_rest_clients | to_json }}",
+                        "mode": "0600",
+                    },
+                    "delegate_to": "localhost",
+                }
+            ],
+        }
+    ]
+    (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("ansible-playbook")),
+            "-i",
+            str(tmp_path / "inventory.yml"),
+            str(tmp_path / "play.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    kept = {
+        h: json.loads((tmp_path / f"{h}.json").read_text())
+        for h in ("b1", "b2", "d", "w", "m", "y1", "y2")
+    }
+    # b1 keeps every client but itself; b1's own backups go to b2; y is another LSG.
+    assert kept == {
+        "b1": ["d", "w"],
+        "b2": ["b1"],
+        "d": [],
+        "w": [],
+        "m": [],
+        "y1": ["y2"],
+        "y2": [],
+    }
