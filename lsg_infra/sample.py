@@ -14,7 +14,6 @@ import csv
 import json
 import random
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -50,13 +49,6 @@ class LsgName:
     district: str | None
     population: int
     type: str
-
-
-def slugify(name: str) -> str:
-    """'Petrovac na Mlavi' -> 'petrovac-na-mlavi'; 'Đakovica' -> 'djakovica'."""
-    text = name.replace("đ", "dj").replace("Đ", "Dj")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _rows(file_name: str) -> list[dict[str, str]]:

@@ -7,13 +7,10 @@ for every field the inventory has (see docs/netbox.md for the table).
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from lsg_infra.layout import slugify
 from lsg_infra.model.inventory import COUNTRY_NAMES, Asset, AssetKind, Inventory, Link
 from lsg_infra.netbox.fields import (
     CIRCUIT_TYPE_NAMES,
@@ -26,22 +23,6 @@ from lsg_infra.netbox.fields import (
     UNSPECIFIED_MODEL_PREFIX,
 )
 from lsg_infra.netbox.model import CF_GROUP, KINDS, TAG_SLUG, NbObject, Ref, State, empty_state
-
-
-@functools.lru_cache(maxsize=4096)
-def slugify(text: str, max_length: int = 100) -> str:
-    """A NetBox slug: lower-case ASCII letters, digits and dashes.
-
-    >>> slugify("ProLiant DL380 Gen9")
-    'proliant-dl380-gen9'
-    >>> slugify("Кикинда")[:2]
-    'x-'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
-    if slug:
-        return slug
-    return "x-" + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def tenant_name(inv: Inventory) -> str:

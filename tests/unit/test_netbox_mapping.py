@@ -14,7 +14,7 @@ from lsg_infra.netbox.diff import change_set, same
 from lsg_infra.netbox.fields import CUSTOM_FIELDS
 from lsg_infra.netbox.model import NbObject, Ref, empty_state
 from lsg_infra.netbox.sync import _describe_errors, inventory_document
-from lsg_infra.netbox.to_netbox import asset_names, circuit_ids, desired_state, slugify
+from lsg_infra.netbox.to_netbox import asset_names, circuit_ids, desired_state
 
 DATA = Path(__file__).parent.parent / "data" / "netbox"
 
@@ -76,13 +76,6 @@ def test_generated_names_cannot_clash_with_ids(testgrad: Inventory) -> None:
         "rs-testgrad/mobile#1",
         "rs-testgrad/dsl#1",
     ]
-
-
-def test_slugify() -> None:
-    assert slugify("Smart-UPS 3000") == "smart-ups-3000"
-    assert slugify("DS920+") == "ds920"
-    assert slugify("Кикинда").startswith("x-")
-    assert len(slugify("a" * 300)) == 100
 
 
 def test_same_tolerates_netbox_representations() -> None:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from lsg_infra.cli.main import app
 from lsg_infra.readers import yamlfile
 from lsg_infra.readers.files import load_inventories
-from lsg_infra.sample import generate, generate_inventories, reference_lsgs, slugify
+from lsg_infra.sample import generate, generate_inventories, reference_lsgs
 
 
 def _digest(lsgs: int, assets: int, seed: int) -> str:
@@ -40,12 +40,6 @@ def test_names_are_real_and_unique_with_synthetic_suffixes() -> None:
     assert "mk/skopje.yaml" in paths
     assert any(path.endswith("-2.yaml") for path in paths)
     assert {p.split("/")[0] for p in paths[:3]} == {"rs", "me", "mk"}
-
-
-def test_slugify() -> None:
-    assert slugify("Petrovac na Mlavi") == "petrovac-na-mlavi"
-    assert slugify("Žabljak") == "zabljak"
-    assert slugify("Đorđevac") == "djordjevac"
 
 
 def test_text_is_the_dict_it_came_from(tmp_path: Path) -> None:
