@@ -41,6 +41,15 @@ def discovered_path(inventory_file: Path) -> Path:
     return inventory_file.with_name(inventory_file.name.rsplit(".", 1)[0] + GENERATED_SUFFIX)
 
 
+def pulled_path(inventory_file: Path) -> Path:
+    """The file `lsg netbox pull` writes beside an inventory a person wrote.
+
+    >>> pulled_path(Path("inventory/rs/kikinda.yaml")).as_posix()
+    'inventory/rs/kikinda.netbox.yaml'
+    """
+    return inventory_file.with_name(inventory_file.name.rsplit(".", 1)[0] + PULLED_SUFFIX)
+
+
 @functools.lru_cache(maxsize=4096)
 def slugify(text: str, max_length: int = 100) -> str:
     """Lower-case ASCII letters, digits and dashes, as LSG ids and NetBox slugs are written.

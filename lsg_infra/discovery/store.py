@@ -24,8 +24,8 @@ from lsg_infra.atomic_write import write_text_atomic
 from lsg_infra.discovery.facts.models import HostFacts
 from lsg_infra.discovery.runner import HostResult
 from lsg_infra.errors import InputError, Problem
+from lsg_infra.layout import discovered_path
 from lsg_infra.model.inventory import Asset, Inventory, OperatingSystem, set_source
-from lsg_infra.readers.files import GENERATED_SUFFIX
 from lsg_infra.readers.loader import load_validated
 
 HEADER = (
@@ -80,11 +80,6 @@ class Difference:
             f"{self.asset_id}: {self.field} written {self.written}{where}, "
             f"discovered {self.discovered} on {self.discovered_at:%Y-%m-%d}"
         )
-
-
-def discovered_path(inventory_file: Path) -> Path:
-    """inventory/rs/kikinda.yaml -> inventory/rs/kikinda.discovered.yaml"""
-    return inventory_file.with_name(inventory_file.name.rsplit(".", 1)[0] + GENERATED_SUFFIX)
 
 
 def inventory_file_of(inventory: Inventory) -> Path | None:

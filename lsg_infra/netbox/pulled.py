@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from lsg_infra import layout
 from lsg_infra.errors import Problem
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.netbox.from_netbox import PulledDocument
@@ -39,7 +40,7 @@ def validate_pulled(pulled: PulledDocument) -> tuple[Inventory | None, list[Prob
     # The path pull writes the inventory to (rs/kikinda.yaml): the file-name check then
     # holds the tenant's slug to the layout like any file's id. Nothing is read from it:
     # the document is given, and an empty root keeps line lookups from opening the path.
-    path = Path(lsg_id[:2]) / f"{lsg_id[3:]}.yaml"
+    path = layout.inventory_path(Path(), lsg_id)
     root = yaml.MappingNode(tag="tag:yaml.org,2002:map", value=[])
     document = Document(path=path, data=pulled.data, root=root)
     inventory, problems = load_inventory_file(path, document)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from lsg_infra import layout
 from lsg_infra.atomic_write import write_text_atomic
 from lsg_infra.errors import (
     ChunkFailed,
@@ -46,7 +47,6 @@ from lsg_infra.netbox.model import (
 )
 from lsg_infra.netbox.pulled import validate_pulled
 from lsg_infra.netbox.to_netbox import desired_state
-from lsg_infra.readers.files import PULLED_SUFFIX
 from lsg_infra.redact import redact
 
 Advance = Callable[[int], None]
@@ -381,11 +381,6 @@ def written_by_pull(path: Path) -> bool:
     return stamp.startswith(_STAMP) and stamp[len(_STAMP) :] == _digest(body)
 
 
-def inventory_path(out: Path, lsg_id: str) -> Path:
-    """inventory/rs/kikinda.yaml for rs-kikinda, the layout `load_inventories` expects."""
-    return out / lsg_id[:2] / f"{lsg_id[3:]}.yaml"
-
-
 def write_inventories(
     inventories: Sequence[Inventory], out: Path, *, overwrite: bool = False
 ) -> list[Path]:
@@ -397,9 +392,9 @@ def write_inventories(
     """
     paths = []
     for inv in inventories:
-        path = inventory_path(out, inv.id)
+        path = layout.inventory_path(out, inv.id)
         if not overwrite and (path.exists() or path.is_symlink()) and not written_by_pull(path):
-            path = path.with_name(path.name.removesuffix(".yaml") + PULLED_SUFFIX)
+            path = layout.pulled_path(path)
         write_text_atomic(path, inventory_yaml(inv))
         paths.append(path)
     return paths
