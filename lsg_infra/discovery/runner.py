@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ from lsg_infra.errors import (
     LsgError,
     UnknownHostKey,
 )
+from lsg_infra.hostpool import run_per_host
 
 if TYPE_CHECKING:  # paramiko only where a connection is made: `lsg gaps` reads results without it
     from lsg_infra.ssh import Connector, Target
@@ -140,15 +140,10 @@ def discover_hosts(
     progress: Callable[[HostResult], None] | None = None,
 ) -> list[HostResult]:
     """Discover every target with at most `workers` at a time; results in target order."""
-    if not targets:
-        return []
-    workers = max(1, min(workers, len(targets)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lsg-discover") as pool:
-        futures = {pool.submit(discover_host, t, connector): i for i, t in enumerate(targets)}
-        results: list[HostResult | None] = [None] * len(targets)
-        for future in as_completed(futures):
-            result = future.result()
-            results[futures[future]] = result
-            if progress is not None:
-                progress(result)
-    return [r for r in results if r is not None]
+    return run_per_host(
+        targets,
+        lambda t: discover_host(t, connector),
+        workers=workers,
+        progress=progress,
+        thread_name="lsg-discover",
+    )

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lsg_infra.errors import LsgError
+from lsg_infra.hostpool import run_per_host
 from lsg_infra.model.blueprint import SoftwareSupport
 from lsg_infra.provision.platforms import Platform, os_verdict
 from lsg_infra.ssh import Connector, Target
@@ -133,13 +133,10 @@ def preflight(
     progress: Callable[[PreflightResult], None] | None = None,
 ) -> list[PreflightResult]:
     """One result per target, in the order given; `progress` is called as each finishes."""
-    results: list[PreflightResult | None] = [None] * len(targets)
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets) or 1))) as pool:
-        futures = {
-            pool.submit(preflight_host, t, connector, policy): i for i, t in enumerate(targets)
-        }
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            if progress is not None:
-                progress(future.result())
-    return [r for r in results if r is not None]
+    return run_per_host(
+        targets,
+        lambda t: preflight_host(t, connector, policy),
+        workers=workers,
+        progress=progress,
+        thread_name="lsg-preflight",
+    )
