@@ -1,5 +1,5 @@
 """Breakdowns of a plan shared by the spreadsheet and the HTML report (pure): cost by
-category, lines by LSG, roll-ups of one level, the programme total; and the sheet names."""
+category, lines by LSG, roll-ups of one level, the programme total."""
 
 from __future__ import annotations
 
@@ -29,19 +29,4 @@ def lines_by_lsg(plan: Plan) -> dict[str, list[ProcurementLine]]:
     out: dict[str, list[ProcurementLine]] = defaultdict(list)
     for line in plan.lines:
         out[line.lsg].append(line)
-    return out
-
-
-def sheet_names(keys: list[str]) -> dict[str, str]:
-    """Excel sheet names (at most 31 characters, no []:*?/\\), unique."""
-    out: dict[str, str] = {}
-    used: set[str] = {"Summary", "Lots", "Procurement", "Unfunded"}
-    for key in keys:
-        base = "".join("_" if c in "[]:*?/\\" else c for c in key)[:31] or "LSG"
-        name, n = base, 2
-        while name.lower() in {u.lower() for u in used}:
-            suffix = f"~{n}"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
-        used.add(name)
-        out[key] = name
     return out

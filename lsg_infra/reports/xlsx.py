@@ -356,7 +356,7 @@ def render(plan: Plan) -> bytes:
     if unfunded:
         _line_sheet(wb, "Unfunded", unfunded, LINE_COLUMNS, headers)
     by_lsg = breakdown.lines_by_lsg(plan)
-    names = breakdown.sheet_names(sorted(by_lsg))
+    names = sheet_names(sorted(by_lsg))
     for lsg, lines in sorted(by_lsg.items()):
         lsg_rows = [rows[ln.line] for ln in lines]
         _line_sheet(wb, names[lsg], lsg_rows, LSG_SHEET_COLUMNS, headers)
@@ -367,3 +367,18 @@ def render(plan: Plan) -> bytes:
 
 def write(plan: Plan, path: Path) -> None:
     write_bytes_atomic(path, render(plan))
+
+
+def sheet_names(keys: list[str]) -> dict[str, str]:
+    """Excel sheet names (at most 31 characters, no []:*?/\\), unique."""
+    out: dict[str, str] = {}
+    used: set[str] = {"Summary", "Lots", "Procurement", "Unfunded"}
+    for key in keys:
+        base = "".join("_" if c in "[]:*?/\\" else c for c in key)[:31] or "LSG"
+        name, n = base, 2
+        while name.lower() in {u.lower() for u in used}:
+            suffix = f"~{n}"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        used.add(name)
+        out[key] = name
+    return out
