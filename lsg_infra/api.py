@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.ssh import SshOptions, Target
 
 DEFAULT_INVENTORY = layout.INVENTORY_DIR
+PULLED_SUFFIX = layout.PULLED_SUFFIX
+"""`lsg netbox pull` writes `<slug>.netbox.yaml` beside an inventory a person wrote."""
 DEFAULT_BLUEPRINTS = Path("blueprints")
 
 

@@ -189,7 +189,7 @@ def pull(
     with output.progress_bar("Reading NetBox", KINDS_TO_READ) as advance:
         inventories = api.netbox_pull(client, wanted, on_read=_advance_by(advance))
     paths = api.write_pulled_inventories(inventories, out, overwrite=overwrite)
-    beside = [p for p in paths if p.name.endswith(".netbox.yaml")]
+    beside = [p for p in paths if p.name.endswith(api.PULLED_SUFFIX)]
     output.error(f"wrote {len(paths)} inventory file(s) under {out}")
     for path in beside:
         output.error(f"{path}: beside an inventory a person wrote (kept); compare and merge")
