@@ -477,10 +477,7 @@ def validate_all(
     if library.library is not None:
         for inventory in result.inventories:
             result.problems.extend(blueprints.check_inventory(inventory, library.library))
-        shown = files.display_path(blueprint_root / laws.FILE)
-        result.warnings.extend(
-            laws.citation_warnings(law_table, library.library, today or dt.date.today(), shown)
-        )
+        result.warnings.extend(laws.citation_warnings(law_table, library, today or dt.date.today()))
     reference = lsg_reference.find(blueprint_root)
     if reference is not None:
         try:

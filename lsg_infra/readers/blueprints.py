@@ -70,6 +70,9 @@ class LibraryResult:
     catalogue: Catalogue | None = None
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    # The file of each blueprint (by id) and of controls.yaml ("controls"): checks made after
+    # loading (the law table's) point at the line a person wrote, not at their own table.
+    loaded: dict[str, LoadedFile] = field(default_factory=dict)
 
 
 def _requirement_error(error: ErrorDetails) -> tuple[tuple[str | int, ...], str] | None:
@@ -175,6 +178,8 @@ def load_library(root: Path) -> LibraryResult:
     if problems:
         return result
     result.catalogue = catalogue
+    result.loaded = {bid: file for bid, (_, file) in blueprints.items()}
+    result.loaded["controls"] = controls[1]
     result.library = BlueprintLibrary(
         blueprints={bid: bp for bid, (bp, _) in sorted(blueprints.items())},
         tiers=tiers[0],

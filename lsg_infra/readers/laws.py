@@ -24,8 +24,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from lsg_infra.errors import Problem
-from lsg_infra.model.blueprint import BlueprintLibrary
 from lsg_infra.model.law import Law, legal_basis, uncited_gazette_references
+from lsg_infra.readers.blueprints import LibraryResult, LoadedFile
 
 FILE = Path("reference") / "laws.csv"
 COLUMNS = ("id", "country", "title_local", "title_en", "gazette", "numbers",
@@ -88,31 +88,50 @@ def load(blueprint_root: Path) -> tuple[list[Law], list[Problem]]:
     return parse(text, str(path))
 
 
-def citation_warnings(
-    laws: Sequence[Law], library: BlueprintLibrary, day: dt.date, name: str
-) -> list[Problem]:
+def citation_warnings(laws: Sequence[Law], loaded: LibraryResult, day: dt.date) -> list[Problem]:
     """Warnings for `lsg validate`: a requirement or control citing a law that is not in force
     on `day`, or naming a gazette the law table does not know (then no plan can tell whether
-    that law is in force)."""
-    cited = [
-        (f"{bp.id}: {req.id}", req.references)
-        for bp in library.blueprints.values()
-        for req in bp.requirements
-    ]
-    cited += [(f"controls: {c.id}", c.references) for c in library.controls]
-    warnings = [
-        Problem(name, 0, "", warning)
-        for basis in legal_basis(laws, cited, day)
-        if (warning := basis.warning(day)) is not None
-    ]
-    warnings += [
-        Problem(
-            name,
-            0,
-            "",
-            f"{requirement}: '{reference}' names a gazette but no law of the table; add the law "
-            "so that plans can tell whether it is in force",
-        )
-        for requirement, reference in uncited_gazette_references(laws, cited)
-    ]
+    that law is in force). Each warning points at the file and line of the reference itself,
+    one per place that cites, since that line is what the person has to change."""
+    library = loaded.library
+    if library is None:
+        return []
+    places: list[tuple[LoadedFile, tuple[str | int, ...], str, str]] = []
+    for bp in library.blueprints.values():
+        for i, req in enumerate(bp.requirements):
+            places += [
+                (
+                    loaded.loaded[bp.id],
+                    ("requirements", i, "references", k),
+                    f"{bp.id}: {req.id}",
+                    ref,
+                )
+                for k, ref in enumerate(req.references)
+            ]
+    for i, control in enumerate(library.controls):
+        places += [
+            (
+                loaded.loaded["controls"],
+                ("controls", i, "references", k),
+                f"controls: {control.id}",
+                ref,
+            )
+            for k, ref in enumerate(control.references)
+        ]
+    warnings: list[Problem] = []
+    for file, path, who, reference in places:
+        cited = [(who, [reference])]
+        warnings += [
+            file.problem(path, warning)
+            for basis in legal_basis(laws, cited, day)
+            if (warning := basis.warning(day)) is not None
+        ]
+        if uncited_gazette_references(laws, cited):
+            warnings.append(
+                file.problem(
+                    path,
+                    f"{who}: '{reference}' names a gazette but no law of the table; add the law "
+                    "so that plans can tell whether it is in force",
+                )
+            )
     return warnings

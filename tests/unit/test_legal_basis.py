@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -138,6 +139,34 @@ def test_validate_warns_about_a_gazette_citation_the_table_lacks(
         "'Law on Electronic Government (Zakon o elektronskoj upravi, Sl. glasnik RS 28/2018" in err
     )
     assert "names a gazette but no law of the table" in err
+    # ...and points at the line of rs.yaml where the citation is written, not at the law table
+    line = 1 + next(i for i, ln in enumerate(text.splitlines()) if "Sl. glasnik RS 27/2018" in ln)
+    [warning] = [w for w in err.splitlines() if "28/2018" in w]
+    assert re.match(rf".*rs\.yaml:{line}: requirements\[\d+\]\.references\[0\]: ", warning), warning
+    assert "laws.csv" not in warning
+
+
+def test_validate_points_a_replaced_law_at_each_citation(own_blueprints: Path) -> None:
+    # A law the table says is replaced on the validation date: one warning per place that
+    # cites it, each at its own file:line, so the person fixing it need not search.
+    edit_laws(
+        own_blueprints,
+        "rs-personal-data-2018",
+        superseded_by="rs-information-security-2025",
+        superseded_from="2026-06-01",
+    )
+    citing = [own_blueprints / "requirements" / "countries" / "rs-data-protection.yaml"]
+    citing.append(own_blueprints / "controls.yaml")
+    cited_on = sorted(
+        (path.name, i + 1)
+        for path in citing
+        for i, ln in enumerate(path.read_text("utf-8").splitlines())
+        if "87/2018" in ln and "references" in ln
+    )
+    assert len(cited_on) > 1
+    result = api.validate_all([KIKINDA], own_blueprints, today=dt.date(2026, 12, 1))
+    warned = [w for w in result.warnings if "replaced by rs-information-security-2025" in w.message]
+    assert sorted((Path(w.file).name, w.line) for w in warned) == cited_on, warned
 
 
 def test_the_workbook_has_a_legal_basis_sheet() -> None:
