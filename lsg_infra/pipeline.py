@@ -124,5 +124,14 @@ def build(
         cpv_names=cpv_names(blueprints_dir),
         compliance_pct=compliance,
     )
-    cited = ((line.requirement, line.references) for line in result.lines)
+    # The legal basis is that of the whole assessment, not of the costed lines only: every
+    # requirement that applies to an LSG was checked against its laws, and a planner reading
+    # "these laws" expects a duty already met (or whose gap costs nothing) to be among them.
+    cited = (
+        (requirement.id, requirement.references)
+        for inv in inventories
+        for requirement in library.for_inventory(
+            inv.municipality.tier, inv.municipality.population, inv.municipality.country
+        ).requirements
+    )
     return result.model_copy(update={"legal_basis": legal_basis(laws, cited, today)})

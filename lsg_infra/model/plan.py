@@ -193,8 +193,8 @@ class Plan(BaseModel):
     budget_by_year: list[YearBudget]
     legal_basis: list[LegalBasis] = Field(
         default_factory=list,
-        description="The laws the plan's lines cite, each with its status on the reference date "
-        "(blueprints/reference/laws.csv).",
+        description="The laws cited by the requirements that apply to the plan's LSGs, met or "
+        "not, each with its status on the reference date (blueprints/reference/laws.csv).",
     )
 
     def legal_warnings(self) -> list[str]:

@@ -326,7 +326,8 @@ def _lots(wb: Workbook, plan: Plan) -> None:
 
 
 def _legal_basis(wb: Workbook, plan: Plan) -> None:
-    """The laws the lines cite, with their status on the plan's reference date."""
+    """The laws cited by every requirement checked (met or not), with their status on the
+    plan's reference date."""
     ws = wb.create_sheet("Legal basis")
     columns = [("Law", 50), ("Law (English)", 40), ("Gazette", 30), ("In force from", 14),
                (f"Status on {plan.generated_for.isoformat()}", 22), ("Replaced by", 30),

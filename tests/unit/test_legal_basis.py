@@ -19,6 +19,9 @@ from lsg_infra.cli.main import main
 from lsg_infra.errors import InputError
 from lsg_infra.model.law import LegalStatus
 from lsg_infra.model.plan import Plan
+from lsg_infra.model.requirement import RequirementBase
+from lsg_infra.readers import laws as law_table
+from lsg_infra.readers.blueprints import load_library
 from lsg_infra.reports import html
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,12 +60,36 @@ def test_the_plan_lists_the_laws_its_lines_cite_in_force_on_its_date() -> None:
     assert NEW_SECURITY_LAW in basis
     assert basis[NEW_SECURITY_LAW].status is LegalStatus.IN_FORCE
     assert basis[NEW_SECURITY_LAW].gazette == "Sl. glasnik RS 91/2025"
-    # every law listed is cited by a line of the plan, and by the requirement the line names
-    lines = {ln.requirement for ln in result.lines}
+    # every law listed is cited by a requirement that applies to Kikinda (met or not)
+    applying = {r.id for r in applying_requirements()}
     for b in result.legal_basis:
-        assert set(b.requirements) <= lines, b.law
+        assert set(b.requirements) <= applying, b.law
     assert "rs-information-security-2016" not in basis
     assert result.legal_warnings() == []
+
+
+def applying_requirements() -> list[RequirementBase]:
+    [kikinda] = api.load_inventories([KIKINDA])
+    library = load_library(BLUEPRINTS).library
+    assert library is not None
+    return list(api.blueprint_for(kikinda, library).requirements)
+
+
+def test_the_legal_basis_is_that_of_the_whole_assessment_not_only_of_costed_lines() -> None:
+    # Planners read the legal basis as "every requirement that applies to the LSG was checked
+    # against these laws": a law cited only by requirements that are met, or whose gap costs
+    # nothing, belongs to it as much as one behind a costed line.
+    result = plan_for(dt.date(2026, 12, 1))
+    basis = {b.law: set(b.requirements) for b in result.legal_basis}
+    costed = {ln.requirement for ln in result.lines}
+    expected: dict[str, set[str]] = {}
+    for req in applying_requirements():
+        for law in law_table.load(BLUEPRINTS)[0]:
+            if any(law.cited_in(ref) for ref in req.references):
+                expected.setdefault(law.id, set()).add(req.id)
+    uncosted = {law for law, reqs in expected.items() if not reqs & costed}
+    assert uncosted, "the check needs a law cited only by requirements without a plan line"
+    assert basis == expected
 
 
 def test_a_plan_dated_before_a_law_came_into_force_warns() -> None:
