@@ -12,9 +12,11 @@ import yaml
 from lsg_infra import api
 from lsg_infra.discovery import store, targets
 from lsg_infra.discovery.facts.session import Section, parse_facts
+from lsg_infra.discovery.facts.system import parse_os_release
 from lsg_infra.discovery.runner import HostResult, HostStatus
 from lsg_infra.errors import InputError, UsageError
 from lsg_infra.model.inventory import Inventory
+from lsg_infra.readers.blueprints import load_library
 from lsg_infra.ssh import Target
 
 DATA = Path(__file__).parent.parent / "data" / "discovery"
@@ -204,3 +206,34 @@ def test_a_damaged_generated_file_names_every_problem_at_its_line(inventory_dir:
     ]
     assert all(p.message.endswith("; run lsg discover again") for p in caught.value.problems)
     assert "'lots'" in caught.value.problems[0].message
+
+
+def test_a_centos_stream_host_gets_stream_dates_not_centos_linux_ones(
+    inventory_dir: Path,
+) -> None:
+    # A server written as CentOS 7 (CentOS Linux, ended 2024-06-30) that is found to run
+    # CentOS Stream 9 (ID=centos as well): after discovery it is CentOS Stream 9, supported
+    # until 2027-05-31, so a plan on 2026-12-01 does not list it as unsupported.
+    path = inventory_dir / "rs" / "testgrad.yaml"
+    path.write_text(
+        INVENTORY.replace(
+            "{name: Windows Server, version: 2012 R2}", '{name: CentOS, version: "7"}'
+        )
+    )
+    inv = load(inventory_dir)
+    merged, diffs = store.apply_discovered(inv, {"srv-02": host("centos-stream-9")})
+    [os_diff] = [d for d in diffs if d.field == "os"]
+    assert (os_diff.written, os_diff.discovered) == ("CentOS 7", "CentOS Stream 9")
+    srv02 = next(a for a in merged.assets if a.id == "srv-02")
+    assert srv02.os is not None and (srv02.os.name, srv02.os.version) == ("CentOS Stream", "9")
+    library = load_library(Path(__file__).resolve().parents[2] / "blueprints").library
+    assert library is not None
+    software = library.software
+    assert software.end_of_support("CentOS", "7") == (True, dt.date(2024, 6, 30))
+    assert software.end_of_support(srv02.os.name, srv02.os.version) == (True, dt.date(2027, 5, 31))
+    # CentOS Stream 8 likewise: its own end (2024-05-31), not CentOS Linux 8's (2021-12-31)
+    os8 = parse_os_release('NAME="CentOS Stream"\nID="centos"\nVERSION_ID="8"\n')
+    assert os8 is not None and os8.name == "CentOS Stream"
+    assert software.end_of_support(os8.name, os8.version) == (True, dt.date(2024, 5, 31))
+    linux8 = parse_os_release('NAME="CentOS Linux"\nID="centos"\nVERSION_ID="8"\n')
+    assert linux8 is not None and linux8.name == "CentOS"

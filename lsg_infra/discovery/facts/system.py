@@ -50,6 +50,19 @@ SHORT_OS_NAMES = {
 }
 
 
+# Products that keep another product's ID and differ only in NAME. CentOS Stream says
+# ID=centos like CentOS Linux, but its end of support is its own (Stream 9: 2027-05-31;
+# CentOS Linux 7: 2024-06-30): named "CentOS" it would be looked up as CentOS Linux.
+NAME_VARIANTS = {"centos": ("CentOS Stream",)}
+
+
+def _short_name(os_id: str, name: str) -> str:
+    for variant in NAME_VARIANTS.get(os_id, ()):
+        if name.casefold().startswith(variant.casefold()):
+            return variant
+    return SHORT_OS_NAMES.get(os_id) or name or os_id
+
+
 def parse_os_release(text: str) -> OsInfo | None:
     pairs = _os_release_pairs(text)
     os_id = pairs.get("ID", "").lower()
@@ -57,7 +70,7 @@ def parse_os_release(text: str) -> OsInfo | None:
         return None
     return OsInfo(
         id=os_id,
-        name=SHORT_OS_NAMES.get(os_id) or pairs.get("NAME") or os_id,
+        name=_short_name(os_id, pairs.get("NAME", "")),
         version=pairs.get("VERSION_ID") or None,
         pretty=pairs.get("PRETTY_NAME") or None,
         id_like=pairs.get("ID_LIKE", "").split(),
