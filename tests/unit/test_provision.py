@@ -510,6 +510,15 @@ def test_each_repository_host_knows_which_clients_it_keeps(tmp_path: Path) -> No
         {
             "hosts": "all",
             "gather_facts": False,
+            # What the find task registers on a repository host: one former client.
+            "vars": {
+                "backup_prune_passwords": {
+                    "files": [
+                        {"path": "/etc/lsg-backup-prune/d.password"},
+                        {"path": "/etc/lsg-backup-prune/old.password"},
+                    ]
+                }
+            },
             "vars_files": [
                 str(PLAYBOOKS / "group_vars" / "all.yml"),
                 str(PLAYBOOKS / "roles" / "backup" / "defaults" / "main.yml"),
@@ -518,7 +527,7 @@ def test_each_repository_host_knows_which_clients_it_keeps(tmp_path: Path) -> No
                 {
                     "ansible.builtin.copy": {
                         "dest": str(tmp_path / "{{ inventory_hostname }}.json"),
-                        "content": "{{ backup_rest_clients | to_json }}",
+                        "content": "{{ [backup_rest_clients, backup_former_clients] | to_json }}",
                         "mode": "0600",
                     },
                     "delegate_to": "localhost",
@@ -540,10 +549,14 @@ def test_each_repository_host_knows_which_clients_it_keeps(tmp_path: Path) -> No
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    kept = {
+    found = {
         h: json.loads((tmp_path / f"{h}.json").read_text())
         for h in ("b1", "b2", "d", "w", "m", "y1", "y2")
     }
+    kept = {h: clients for h, (clients, _) in found.items()}
+    # b1 keeps d's repository, so of d and old only old is a former client there.
+    assert found["b1"][1] == ["old"]
+    assert found["b2"][1] == ["d", "old"]
     # b1 keeps every client but itself; b1's own backups go to b2; y is another LSG.
     assert kept == {
         "b1": ["d", "w"],
