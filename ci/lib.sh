@@ -120,14 +120,19 @@ recipe_hash() {
 
 # with_lock NAME CMD... — run CMD under an exclusive lock, so two sessions
 # never build the same image at once (the second one waits, then finds the
-# image).
+# image). The lock is machine-wide, not under this checkout's .cache/: images
+# and the build containers (lsg-netbox-build-HASH) are podman's, shared by
+# every checkout on the machine, and a second checkout building at the same
+# time removed the first one's build container (seen 2026-12-01: a CI clone's
+# NetBox tests errored while a developer's worktree built the same image).
+LSG_LOCK_DIR="${LSG_CI_LOCK_DIR:-/run/lock/lsg-infra-ci}"
 with_lock() {
   local name="$1"; shift
-  mkdir -p "$LSG_STATE_DIR/locks"
+  mkdir -p "$LSG_LOCK_DIR"
   (
     flock 9
     "$@"
-  ) 9>"$LSG_STATE_DIR/locks/$name.lock"
+  ) 9>"$LSG_LOCK_DIR/$name.lock"
 }
 
 # Host configuration the images copy in: the CA bundle (registries are reached
