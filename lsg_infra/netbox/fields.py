@@ -41,6 +41,13 @@ CUSTOM_FIELDS: tuple[CustomFieldDef, ...] = (
     CustomFieldDef(
         "lsg_website", "json", "Website", (TENANT,), "Self-assessment, accessibility, publications"
     ),
+    CustomFieldDef(
+        "lsg_backup",
+        "json",
+        "Backups",
+        (TENANT,),
+        "Off-site copy target of the provisioned backups (no secrets)",
+    ),
     CustomFieldDef("lsg_site_roles", "json", "Site roles", (SITE,)),
     CustomFieldDef("lsg_server_room", "boolean", "Server room", (SITE,)),
     CustomFieldDef("lsg_public_wifi", "boolean", "Public Wi-Fi", (SITE,)),

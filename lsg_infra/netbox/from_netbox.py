@@ -209,6 +209,8 @@ def _inventory_dict(state: State, tenant: NbObject) -> PulledDocument:
         doc["controls"] = cf["lsg_controls"]
     if cf.get("lsg_website"):
         doc["website"] = cf["lsg_website"]
+    if cf.get("lsg_backup"):
+        doc["backup"] = cf["lsg_backup"]
     return PulledDocument(doc, tenant, origins)
 
 

@@ -174,6 +174,7 @@ def _add_inventory(b: _Builder, inv: Inventory) -> None:
                 "lsg_services": list(inv.services) or None,
                 "lsg_controls": {k: _json(c) for k, c in inv.controls.items()} or None,
                 "lsg_website": _json(inv.website) if inv.website is not None else None,
+                "lsg_backup": _json(inv.backup) if inv.backup is not None else None,
             },
         },
     )

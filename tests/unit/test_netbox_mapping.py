@@ -172,4 +172,6 @@ def test_document_uses_shorthand_and_leaves_defaults_out(testgrad: Inventory) ->
         "software",
         "services",
         "controls",
+        "website",
+        "backup",
     ]
