@@ -23,8 +23,15 @@ VOLATILE = {"created", "last_updated", "url", "display_url"}
 
 
 def _clean(value: Any) -> Any:
+    # NetBox's own links and timestamps change on every run; custom field values
+    # are the inventory's data and are kept whole (a website section's "url" was
+    # dropped with NetBox's links until 2026-12-01, so the round trip looked lossy).
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if k not in VOLATILE}
+        return {
+            k: v if k == "custom_fields" else _clean(v)
+            for k, v in value.items()
+            if k not in VOLATILE
+        }
     if isinstance(value, list):
         return [_clean(v) for v in value]
     return value
