@@ -27,13 +27,18 @@ from lsg_infra.errors import OutputError, UsageError
 from lsg_infra.textsafe import printable
 
 
-def write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Call `write` with a temporary binary file, then move it to `path`."""
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file in `path`'s folder (created if missing): a rename stays on one disk."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Call `write` with a temporary binary file, then move it to `path`."""
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
@@ -65,11 +70,7 @@ def create_atomic(path: Path, data: bytes, mode: int = 0o644) -> bool:
     """
     if path.exists():
         return False
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
