@@ -26,7 +26,15 @@ def _with_lock(state_dir: Path, name: str, script: str) -> subprocess.Popen[str]
     return subprocess.Popen(["bash", "-c", command], env=env, stdout=subprocess.PIPE, text=True)
 
 
+def _lock_dir() -> Path:
+    """Where ci/lib.sh keeps its locks by default (one place for every checkout)."""
+    command = f'source {LIB}; echo "$LSG_LOCK_DIR"'
+    out = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip())
+
+
 def test_two_checkouts_share_one_build_lock(tmp_path: Path) -> None:
+    lock_dir = _lock_dir()
     name = f"test-{uuid.uuid4().hex}"
     started, release = tmp_path / "started", tmp_path / "release"
     holder = _with_lock(
@@ -46,7 +54,13 @@ def test_two_checkouts_share_one_build_lock(tmp_path: Path) -> None:
         waiter = _with_lock(
             tmp_path / "checkout-b", name, f"test -e {release} && echo after || echo overlapped"
         )
-        time.sleep(1)  # give an unserialised waiter time to run (it can only make the test pass)
+        # While the first checkout holds the lock, nobody can take the lock file the
+        # second checkout's with_lock uses: probe it without blocking, no clock involved.
+        probe = subprocess.run(
+            ["flock", "--nonblock", str(lock_dir / f"{name}.lock"), "true"], check=False
+        )
+        assert probe.returncode == 1, "the lock is not held across checkouts"
+        assert waiter.poll() is None, "the second checkout did not wait for the lock"
         release.touch()
         out, _ = waiter.communicate(timeout=60)
         assert out.strip() == "after"
