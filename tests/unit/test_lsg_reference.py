@@ -3,6 +3,7 @@ and `lsg validate` warns when an inventory's population is far from its census f
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import sys
@@ -87,3 +88,40 @@ def test_within_ten_percent_is_quiet(known: dict[str, lsg_reference.ReferenceLsg
     )
     assert lsg_reference.population_warnings([near], known) == []  # 9.0 % above 17,435
     assert len(lsg_reference.population_warnings([far], known)) == 1  # 10.1 % above
+
+
+# National census totals, from the statistics offices (see SOURCES.md), written here by
+# hand so that a wrong figure typed into lsgs.csv shows as a sum that no longer closes.
+CENSUS_TOTALS = {
+    "RS": 6_647_003,  # RZS, 2022 census, final results (stat.gov.rs, 2023-04-28)
+    "ME": 623_633,  # MONSTAT, 2023 census, final results (release 133/2024)
+    "MK": 1_836_713,  # MakStat, 2021 census, table T1001P21 (sum of the municipalities)
+}
+
+
+def _rows() -> list[dict[str, str]]:
+    with REFERENCE.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("country", sorted(CENSUS_TOTALS))
+def test_every_lsg_is_filled_and_the_country_sums_to_its_census_total(country: str) -> None:
+    # Serbia's city municipalities are parts of their city and are not counted again;
+    # in North Macedonia the City of Skopje is its ten municipalities, each an LSG.
+    units = [
+        r
+        for r in _rows()
+        if r["country"] == country
+        and r["type"] != "city-municipality"
+        and not (country == "MK" and r["type"] == "capital")
+    ]
+    assert [r["id"] for r in units if not r["population"]] == []
+    assert sum(int(r["population"]) for r in units) == CENSUS_TOTALS[country]
+
+
+def test_belgrade_s_city_municipalities_sum_to_the_city() -> None:
+    rows = _rows()
+    [city] = [r for r in rows if r["id"] == "rs-beograd"]
+    parts = [r for r in rows if r["district"] == "City of Belgrade" and r["id"] != "rs-beograd"]
+    assert len(parts) == 17
+    assert sum(int(r["population"]) for r in parts) == int(city["population"])
