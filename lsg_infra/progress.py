@@ -47,7 +47,11 @@ class GapKey(NamedTuple):
     kind: GapKind
 
     def label(self) -> str:
-        """'workstations (obsolete)', 'internet @hq (missing)'."""
+        """The gap in a few words, for tables.
+
+        >>> GapKey("rs-alfa", "internet", "hq", GapKind.MISSING).label()
+        'internet @hq (missing)'
+        """
         at = f" @{self.site}" if self.site else ""
         return f"{self.requirement}{at} ({self.kind.value})"
 

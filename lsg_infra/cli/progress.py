@@ -49,8 +49,21 @@ GAP_COLUMNS = (
     "reason",
 )
 
-PlanArg = Annotated[
-    Path, typer.Argument(help="plan.json written by lsg plan, or the folder holding it.")
+BeforeArg = Annotated[
+    Path,
+    typer.Argument(
+        help="The earlier plan: a plan.json written by lsg plan, or its --out folder.",
+        metavar="BEFORE",
+        show_default=False,
+    ),
+]
+AfterArg = Annotated[
+    Path,
+    typer.Argument(
+        help="The later plan: a plan.json written by lsg plan, or its --out folder.",
+        metavar="AFTER",
+        show_default=False,
+    ),
 ]
 
 
@@ -59,11 +72,13 @@ def register(app: typer.Typer) -> None:
 
 
 def progress(
-    before: PlanArg,
-    after: PlanArg,
+    before: BeforeArg,
+    after: AfterArg,
     lsgs: Annotated[
         list[str] | None,
-        typer.Option("--lsg", help="Only this LSG (id or slug; repeatable). Default: all."),
+        typer.Option(
+            "--lsg", help="Only this LSG (id or slug; repeatable). Default: all.", metavar="ID"
+        ),
     ] = None,
     gaps: Annotated[
         bool, typer.Option("--gaps", help="One row per gap (closed, new, remaining), not per LSG.")

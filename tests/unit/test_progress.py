@@ -22,6 +22,7 @@ AFTER, a year of work later:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sys
@@ -35,6 +36,9 @@ from typer.testing import CliRunner
 from lsg_infra import api
 from lsg_infra.cli.main import app, main
 from lsg_infra.errors import InputError, UsageError
+from lsg_infra.model.plan import Plan
+from lsg_infra.progress import compare
+from lsg_infra.readers.plan_file import read_plan
 
 DATA = Path(__file__).parents[1] / "data" / "plan"
 Plans = tuple[Path, Path]
@@ -314,3 +318,39 @@ def test_a_plan_changed_after_it_was_written_is_noted(plans: Plans, tmp_path: Pa
     assert notes[0].endswith(
         "differs from what its manifest recorded (changed after lsg plan wrote it?)"
     )
+
+
+def read(folder: Path) -> Plan:
+    return read_plan(folder).plan
+
+
+def test_a_gap_counted_twice_then_once_is_one_closed_one_left(plans: Plans) -> None:
+    # A site's link redundancy and its speed are two gaps of one key; here rs-alfa's UPS
+    # gap stands twice in BEFORE. One of them closed; its money stays with the one left.
+    before, after = read(plans[0]), read(plans[1])
+    ups = next(g for g in before.gaps if (g.lsg, g.requirement) == ("rs-alfa", "ups"))
+    twice = before.model_copy(update={"gaps": [*before.gaps, ups]})
+    alfa = next(r for r in compare(twice, after).lsgs if r.lsg == "rs-alfa")
+    assert (alfa.gaps_before, alfa.closed, alfa.remaining, alfa.gaps_after) == (5, 3, 2, 2)
+    assert alfa.closed_capex_gross_eur == D("4440.00")  # the UPS is not counted as closed
+
+
+def test_horizon_vat_and_order_are_noted(plans: Plans) -> None:
+    before, after = read(plans[0]), read(plans[1])
+    rs = after.rates["RS"]
+    vat = {c: v.model_copy(update={"pct": D("22")}) for c, v in rs.vat.items()}
+    changed = after.model_copy(
+        update={
+            "horizon_years": 3,
+            "generated_for": dt.date(2025, 11, 26),
+            "rates": {**after.rates, "RS": rs.model_copy(update={"vat": vat})},
+        }
+    )
+    notes = compare(before, changed).notes
+    assert "AFTER is older than BEFORE: were the two plans given the other way?" in notes
+    assert (
+        "TCO horizons differ: BEFORE 5 years, AFTER 3 years; the TCO columns are not comparable"
+        in notes
+    )
+    assert "RS VAT rates differ for data-processing-equipment, goods, services, software" in notes
+    assert "amounts are each plan's own (its catalogue and rates), not converted" in notes
