@@ -123,7 +123,8 @@ class LsgProgress:
 
 @dataclass(frozen=True, slots=True)
 class PlanStamp:
-    """What identifies a plan in a comparison: its date, horizon, years and price years."""
+    """What identifies a plan in a comparison: its date, horizon, years and price years;
+    its LSGs, gaps and money counted over the LSGs compared (all, or those of --lsg)."""
 
     generated_for: dt.date
     horizon_years: int

@@ -31,6 +31,8 @@ READABLE_VERSIONS = frozenset({PLAN_SCHEMA_VERSION})
 MAX_PLAN_BYTES = 512 * 1024 * 1024
 """The programme's plan (250 LSGs, ~10,000 lines) is tens of MB; beyond this, not a plan."""
 
+MAX_MANIFEST_BYTES = 1024 * 1024
+
 EXPECTED = "expected a plan.json written by lsg plan"
 
 
@@ -110,13 +112,14 @@ def _validate(document: dict[str, Any], data: bytes, shown: str) -> Plan:
     line = _line_of(data, b'"schema_version"')
     if version is None:
         raise _refuse(shown, 1, f"not a plan (no schema_version); {EXPECTED}")
-    if version not in READABLE_VERSIONS:
-        readable = ", ".join(sorted(READABLE_VERSIONS))
+    if not isinstance(version, str) or version not in READABLE_VERSIONS:
+        readable = ", ".join(json.dumps(v) for v in sorted(READABLE_VERSIONS))
         raise _refuse(
             shown,
             line,
-            f"schema_version {str(version)[:20]!r} cannot be read by this lsg-infra (it reads "
-            f"{readable}); {EXPECTED} with schema_version {readable}",
+            # as JSON has it: a number 1.0 is not the text "1.0"
+            f"schema_version {json.dumps(version)[:40]} cannot be read by this lsg-infra (it "
+            f"reads {readable}); {EXPECTED} with schema_version {readable}",
         )
     try:
         return Plan.model_validate(document)
@@ -150,9 +153,10 @@ def _manifest(file: Path, data: bytes) -> tuple[str | None, str | None]:
     if file.name != PLAN_FILE or not manifest.is_file():
         return None, None
     try:
-        recorded = json.loads(manifest.read_text("utf-8"))
+        with manifest.open("rb") as fh:  # a manifest names a few files: a few hundred bytes
+            recorded = json.loads(fh.read(MAX_MANIFEST_BYTES))
         run, digest = recorded.get("run"), recorded.get("files", {}).get(PLAN_FILE)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return None, f"{display_path(manifest)} cannot be read; the plan is read without it"
     if digest is not None and digest != hashlib.sha256(data).hexdigest():
         return (

@@ -255,6 +255,7 @@ def hostile(tmp_path: Path, plans: Plans) -> dict[str, tuple[Path, str]]:
         "version-9.json": text.replace('"schema_version": "1.0"', '"schema_version": "9.0"'),
         "bad-money.json": text.replace('"capex_gross_eur": "840.00"', '"capex_gross_eur": "x"', 1),
         "not-utf8.json": "",
+        "version-list.json": '{"schema_version": [1, 0], "lines": []}',
     }
     for name, content in files.items():
         (tmp_path / name).write_text(content, "utf-8")
@@ -264,7 +265,11 @@ def hostile(tmp_path: Path, plans: Plans) -> dict[str, tuple[Path, str]]:
         "not-json": (tmp_path / "not-json.json", ":1: not JSON (Expecting value)"),
         "a-list": (tmp_path / "a-list.json", ":1: a JSON list, not an object"),
         "not-a-plan": (tmp_path / "not-a-plan.json", ":1: not a plan (no schema_version)"),
-        "version-9": (tmp_path / "version-9.json", "schema_version '9.0' cannot be read"),
+        "version-9": (
+            tmp_path / "version-9.json",
+            'schema_version "9.0" cannot be read by this lsg-infra (it reads "1.0")',
+        ),
+        "version-list": (tmp_path / "version-list.json", ":1: schema_version [1, 0] cannot be"),
         "bad-money": (tmp_path / "bad-money.json", "capex_gross_eur"),
         "not-utf8": (tmp_path / "not-utf8.json", ":1: byte 0xe9 is not valid UTF-8"),
         "missing": (tmp_path / "nowhere" / "plan.json", "no such file or folder"),
@@ -274,7 +279,17 @@ def hostile(tmp_path: Path, plans: Plans) -> dict[str, tuple[Path, str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["not-json", "a-list", "not-a-plan", "version-9", "bad-money", "not-utf8", "missing", "folder"],
+    [
+        "not-json",
+        "a-list",
+        "not-a-plan",
+        "version-9",
+        "version-list",
+        "bad-money",
+        "not-utf8",
+        "missing",
+        "folder",
+    ],
 )
 def test_hostile_plan_is_one_line_and_exit_2(
     case: str,
