@@ -19,6 +19,7 @@ from lsg_infra.gaps import Assessment, Compliance
 from lsg_infra.model.blueprint import BlueprintLibrary, ResolvedBlueprint
 from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.plan import Plan
+from lsg_infra.progress import GapChange, LsgProgress, Money, Progress
 from lsg_infra.readers import files
 
 if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that use it
@@ -323,6 +324,27 @@ def write_plan(
     )
 
 
+# ---------------------------------------------------------------- progress between plans
+
+
+def progress(before: Path, after: Path, *, lsgs: Sequence[str] = ()) -> Progress:
+    """What changed between two plan.json files (or the folders `lsg plan` wrote them to):
+    per LSG and for the programme, gaps closed, new and remaining, and the money of each.
+
+    InputError (exit 2, one line) for a path that is not a plan.json of a readable
+    schema_version; UsageError for an LSG of `lsgs` in neither plan. `notes` say where
+    the plans' dates, prices, rates or LSGs differ; a plan.json that no longer matches
+    its manifest.json is one of them.
+    """
+    from lsg_infra.progress import compare
+    from lsg_infra.readers.plan_file import read_plan
+
+    then, now = read_plan(before), read_plan(after)
+    result = compare(then.plan, now.plan, lsgs)
+    manifest = [f.manifest_note for f in (then, now) if f.manifest_note is not None]
+    return dataclasses.replace(result, notes=[*manifest, *result.notes])
+
+
 # ---------------------------------------------------------------- provisioning
 
 
@@ -572,7 +594,11 @@ __all__ = [
     "Assessment",
     "Compliance",
     "Discovery",
+    "GapChange",
     "InputError",
+    "LsgProgress",
+    "Money",
+    "Progress",
     "ansible_inventory",
     "assess",
     "blueprint_for",
@@ -592,6 +618,7 @@ __all__ = [
     "plan",
     "preflight",
     "preflight_policy",
+    "progress",
     "provision",
     "read_variables",
     "require_provisionable",

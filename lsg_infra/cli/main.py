@@ -158,6 +158,7 @@ def _register_subcommands() -> None:
         inventory,
         netbox,
         plan,
+        progress,
         provision,
         sample,
     )
@@ -168,6 +169,7 @@ def _register_subcommands() -> None:
     app.add_typer(sample.app, name="sample")
     plan.register(app)
     gaps.register(app)
+    progress.register(app)
     discover.register(app)
     provision.register(app, inventory.app)
     init.register(app)
