@@ -311,7 +311,8 @@ def plan(
 
 
 REPORT_LANGUAGES: tuple[str, ...] = tuple(report_languages.LANGUAGES)
-"""Languages of the HTML report: en (the default), sr-Latn, sr-Cyrl, cnr, mk."""
+"""Languages of the HTML report (and the XLSX's headers): en (default), sr-Latn, sr-Cyrl,
+cnr, mk."""
 DEFAULT_REPORT_LANGUAGE = report_languages.DEFAULT
 
 
@@ -331,8 +332,9 @@ def write_plan(
 ) -> PublishedSet:
     """Write plan.json, the CSVs, the XLSX and the HTML report into `out` as one set:
     all of this run or, if it fails, all of the previous one, with a manifest.
-    `language` is the HTML report's (one of REPORT_LANGUAGES, else UsageError before
-    anything is written); the other files are machine formats and stay in English.
+    `language` (one of REPORT_LANGUAGES, else UsageError before anything is written) is
+    the HTML report's and the XLSX's sheet names and headers; plan.json and the CSV are
+    machine formats and stay in English.
     `on_wait()` is called when another run is writing into `out`."""
     from lsg_infra.atomic_write import publish_set
     from lsg_infra.reports import OUTPUTS, write_all

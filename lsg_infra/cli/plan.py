@@ -156,7 +156,9 @@ def plan(
             "--language",
             envvar="LSG_LANGUAGE",
             callback=_language_callback,
-            help="Language of report.html: " + ", ".join(api.REPORT_LANGUAGES) + ".",
+            help="Language of report.html and of the XLSX's headers: "
+            + ", ".join(api.REPORT_LANGUAGES)
+            + ".",
         ),
     ] = api.DEFAULT_REPORT_LANGUAGE,
     fmt: RowsFormatOpt = Format.table,

@@ -14,14 +14,14 @@ OUTPUTS = ("plan.json", "procurement.csv", "procurement.xlsx", "report.html")
 
 
 def write_all(plan: Plan, out_dir: Path, language: str = "en") -> list[Path]:
-    """Write every output into `out_dir`; return their paths. `language` is the HTML
-    report's (reports/languages.py); the CSV, JSON and XLSX are machine formats and keep
-    English keys and headers."""
+    """Write every output into `out_dir`; return their paths. `language`
+    (reports/languages.py) is the HTML report's and the XLSX's sheet names and headers;
+    plan.json and the CSV are machine formats and keep their English keys."""
     from lsg_infra.reports import csvfile, html, jsonfile, xlsx
 
     paths = [out_dir / name for name in OUTPUTS]
     jsonfile.write(plan, paths[0])
     csvfile.write(plan, paths[1])
-    xlsx.write(plan, paths[2])
+    xlsx.write(plan, paths[2], language)
     html.write(plan, paths[3], language)
     return paths

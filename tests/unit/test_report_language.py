@@ -16,6 +16,7 @@ import sys
 from decimal import Decimal as D
 from pathlib import Path
 
+import openpyxl
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract
@@ -25,7 +26,7 @@ from plan_samples import EVIL_NAME, make_plan
 from lsg_infra import api
 from lsg_infra.errors import UsageError
 from lsg_infra.model.plan import Plan
-from lsg_infra.reports import html, languages, translit
+from lsg_infra.reports import html, languages, translit, xlsx
 
 REPO = Path(__file__).resolve().parents[2]
 REPORTS = REPO / "lsg_infra" / "reports"
@@ -41,11 +42,17 @@ def catalogue(name: str) -> Catalog:
 
 
 def template_messages() -> set[str]:
-    """The msgids of the template, extracted as pybabel does (locale/babel.cfg)."""
+    """The msgids of the template and of the workbook, extracted as pybabel does
+    (locale/babel.cfg): the template's _() and xlsx.py's N_()."""
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    messages: set[str] = set()
     with TEMPLATE.open("rb") as f:
         found = extract("jinja2.ext:babel_extract", f, options=options)
-        return {message for _, message, _, _ in found if isinstance(message, str)}
+        messages |= {message for _, message, _, _ in found if isinstance(message, str)}
+    with (REPORTS / "xlsx.py").open("rb") as f:
+        found = extract("python", f)
+        messages |= {message for _, message, _, _ in found if isinstance(message, str)}
+    return messages
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +62,8 @@ def plan() -> Plan:
 
 def test_the_template_has_messages_and_the_pot_is_current() -> None:
     messages = template_messages()
-    assert len(messages) > 80  # the extraction found the template's texts
+    assert len(messages) > 130  # the extraction found the template's and workbook's texts
+    assert {"Where the money goes", "How it is computed", "Legal basis"} <= messages
     assert {m.id for m in catalogue("messages.pot") if m.id} == messages
 
 
@@ -133,7 +141,9 @@ def test_no_english_text_of_the_template_is_left(plan: Plan, code: str) -> None:
     page = html.render(plan, code)
     # the same page with every template text replaced by a mark: only the data (names,
     # requirement titles, reasons, in English) can still hold English words
-    data_only = html.render_with(html.build_environment(Marker(), html.Formats(None)), plan, code)
+    data_only = html.render_with(
+        html.build_environment(Marker(), languages.Formats(None)), plan, code
+    )
     pieces = english_pieces(catalogue(f"{code}.po"))
     assert {"Gaps", "Procurement lots by CPV code", "critical", "Where the money goes"} & pieces
     left = {p: page.count(p) for p in pieces if page.count(p) > data_only.count(p)}
@@ -228,7 +238,7 @@ def test_the_package_ships_the_catalogues() -> None:
     assert len(files) == 1 + len(TRANSLATED)
     for name in files:
         assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), name
-    assert html.catalogue_text("mk").startswith(b"# Macedonian")
+    assert languages.catalogue_text("mk").startswith(b"# Macedonian")
 
 
 LSG = Path(sys.executable).with_name("lsg")
@@ -272,9 +282,9 @@ def test_lsg_language_is_the_default_of_the_option(tmp_path: Path) -> None:
 
 def test_babel_reads_what_the_report_reads() -> None:
     """The runtime path: the .po compiled in memory gives the translation."""
-    assert html.translations("sr-Latn").gettext("Budget year") == "Budžetska godina"
-    assert html.translations("en").gettext("Budget year") == "Budget year"
-    assert io.BytesIO(html.catalogue_text("cnr")).read().count(b"msgid") > 80
+    assert languages.translations("sr-Latn").gettext("Budget year") == "Budžetska godina"
+    assert languages.translations("en").gettext("Budget year") == "Budget year"
+    assert io.BytesIO(languages.catalogue_text("cnr")).read().count(b"msgid") > 80
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
@@ -283,9 +293,41 @@ def test_amounts_are_written_as_babel_writes_them(code: str) -> None:
     from babel import Locale, numbers
 
     locale = Locale.parse(str(languages.LANGUAGES[code].locale))
-    formats = html.Formats(locale)
+    formats = languages.Formats(locale)
     for value in ("0", "0.5", "999.99", "1000", "-1234.5", "1234567.891", "987654321012.00"):
         amount = D(value)
         assert formats.eur(amount) == numbers.format_decimal(amount, "#,##0.00", locale=locale)
     for count in (0, 7, 1234, 1234567):
         assert formats.number(count) == numbers.format_decimal(count, locale=locale)
+
+
+def workbook(plan: Plan, code: str) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(xlsx.render(plan, code)), read_only=True)
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_the_workbook_names_its_sheets_and_columns_in_the_language(plan: Plan, code: str) -> None:
+    tr = languages.translations(code).gettext
+    english = workbook(plan, "en")
+    book = workbook(plan, code)
+    own = [name for name in english.sheetnames if name not in ("rs-evil", "mk-good")]
+    assert book.sheetnames == [tr(name) for name in own] + ["mk-good", "rs-evil"]
+    assert not set(own) & set(book.sheetnames)  # each of the workbook's own sheets renamed
+    for sheet in own:
+        header_row = 5 if sheet == "Summary" else 1
+        headers = next(english[sheet].iter_rows(header_row, header_row, values_only=True))
+        translated = next(book[tr(sheet)].iter_rows(header_row, header_row, values_only=True))
+        assert len(translated) == len(headers)
+        for en_header, header in zip(headers, translated, strict=True):
+            if en_header and en_header not in {"CPV"}:
+                assert header != en_header, (sheet, en_header)
+    # the values stay as plan.json has them (the totals row of the programme, by position)
+    [programme] = book[tr("Summary")].iter_rows(6, 6, values_only=True)
+    [english_programme] = english["Summary"].iter_rows(6, 6, values_only=True)
+    assert programme[0] == tr("programme") and english_programme[0] == "programme"
+    assert programme[1:] == english_programme[1:]
+
+
+def test_an_lsg_called_like_a_translated_sheet_gets_another_name() -> None:
+    names = xlsx.sheet_names(["Pregled", "rs-kikinda"], reserved=["Pregled", "Partije"])
+    assert names == {"Pregled": "Pregled~2", "rs-kikinda": "rs-kikinda"}
