@@ -37,6 +37,8 @@ setup(
         "lsg_infra": [
             "py.typed",
             "reports/templates/*",
+            "reports/locale/*.po",  # the report's catalogues, read at run time (no .mo)
+            "reports/locale/*.pot",
             "data/*.csv",
             "data/*.md",
             "discovery/facts/*.sh",  # the facts' shell, read with importlib.resources

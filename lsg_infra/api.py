@@ -21,6 +21,7 @@ from lsg_infra.model.inventory import Inventory
 from lsg_infra.model.plan import Plan
 from lsg_infra.progress import GapChange, LsgProgress, Money, Progress
 from lsg_infra.readers import files
+from lsg_infra.reports import languages as report_languages
 
 if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that use it
     from lsg_infra.atomic_write import PublishedSet
@@ -310,17 +311,38 @@ def plan(
     )
 
 
+REPORT_LANGUAGES: tuple[str, ...] = tuple(report_languages.LANGUAGES)
+"""Languages of the HTML report (and the XLSX's headers): en (default), sr-Latn, sr-Cyrl,
+cnr, mk."""
+DEFAULT_REPORT_LANGUAGE = report_languages.DEFAULT
+
+
+def report_language(code: str) -> str | None:
+    """The report language `code` names, spelt as REPORT_LANGUAGES spells it ("sr_latn"
+    is "sr-Latn"), or None when there is no such language."""
+    found = report_languages.find(code)
+    return found.code if found else None
+
+
 def write_plan(
-    result: Plan, out: Path, *, on_wait: Callable[[], object] | None = None
+    result: Plan,
+    out: Path,
+    *,
+    language: str = DEFAULT_REPORT_LANGUAGE,
+    on_wait: Callable[[], object] | None = None,
 ) -> PublishedSet:
     """Write plan.json, the CSVs, the XLSX and the HTML report into `out` as one set:
     all of this run or, if it fails, all of the previous one, with a manifest.
+    `language` (one of REPORT_LANGUAGES, else UsageError before anything is written) is
+    the HTML report's and the XLSX's sheet names and headers; plan.json and the CSV are
+    machine formats and stay in English.
     `on_wait()` is called when another run is writing into `out`."""
     from lsg_infra.atomic_write import publish_set
     from lsg_infra.reports import OUTPUTS, write_all
 
+    code = report_languages.get(language).code
     return publish_set(
-        out, lambda folder: write_all(result, folder), owned=OUTPUTS, on_wait=on_wait
+        out, lambda folder: write_all(result, folder, code), owned=OUTPUTS, on_wait=on_wait
     )
 
 

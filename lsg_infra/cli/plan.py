@@ -21,7 +21,7 @@ from lsg_infra.cli.main_options import (
 )
 from lsg_infra.cli.output import Format
 from lsg_infra.errors import UsageError
-from lsg_infra.textsafe import printable
+from lsg_infra.textsafe import printable, quoted
 
 
 def register(app: typer.Typer) -> None:
@@ -42,6 +42,30 @@ def parse_years(text: str) -> list[int]:
     if not 2000 <= start <= end <= 2100 or end - start > 20:
         raise UsageError(f"--years {text!r}: expected a range of at most 20 years, like 2027-2029")
     return list(range(start, end + 1))
+
+
+def report_language_option(text: str, *, from_environment: bool = False) -> str:
+    """--language (or $LSG_LANGUAGE) as api.REPORT_LANGUAGES spells it; UsageError otherwise.
+
+    >>> report_language_option("sr_latn")
+    'sr-Latn'
+    """
+    code = api.report_language(text)
+    if code is None:
+        given = f"LSG_LANGUAGE={quoted(text)}" if from_environment else f"--language {quoted(text)}"
+        raise UsageError(
+            f"{given}: not a language of the report; "
+            f"expected one of {', '.join(api.REPORT_LANGUAGES)}"
+        )
+    return code
+
+
+def _language_callback(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+    # While the options are parsed, so that a wrong language stops the run before the work.
+    # The source's enum is the click that typer uses (its own copy in recent typers): by name.
+    source = ctx.get_parameter_source(param.name) if param.name else None
+    from_environment = getattr(source, "name", None) == "ENVIRONMENT"
+    return report_language_option(value, from_environment=from_environment)
 
 
 MAX_BUDGET = Decimal(10) ** 12
@@ -126,6 +150,17 @@ def plan(
         Path,
         typer.Option("--out", "-o", help="Output folder, replaced as a whole by this run's files."),
     ] = Path("out"),
+    language: Annotated[
+        str,
+        typer.Option(
+            "--language",
+            envvar="LSG_LANGUAGE",
+            callback=_language_callback,
+            help="Language of report.html and of the XLSX's headers: "
+            + ", ".join(api.REPORT_LANGUAGES)
+            + ".",
+        ),
+    ] = api.DEFAULT_REPORT_LANGUAGE,
     fmt: RowsFormatOpt = Format.table,
     allow_empty: AllowEmptyOpt = False,
 ) -> None:
@@ -155,6 +190,7 @@ def plan(
     published = api.write_plan(
         result,
         out,
+        language=language,
         on_wait=lambda: output.error(f"waiting for another lsg plan writing into {out} ..."),
     )
 

@@ -3,12 +3,16 @@
 Written with openpyxl in write-only mode (streaming: constant memory for 250 LSGs).
 Money cells are numbers with a money format; every text cell is neutralised so that
 no cell is ever a formula. Header rows are frozen and filtered.
+
+With `--language`, sheet names, titles and column headers come from the report's
+catalogue (texts marked N_ here); the values stay as plan.json has them, and numbers
+are cells with a number format, which Excel shows in its user's own locale.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from lsg_infra.atomic_write import write_bytes_atomic
 from lsg_infra.model.plan import Plan, ProcurementLine, Totals
-from lsg_infra.reports import breakdown
+from lsg_infra.reports import breakdown, languages
+from lsg_infra.reports.languages import N_
 from lsg_infra.reports.safety import neutralise
 
 MONEY = '#,##0.00 "EUR"'
@@ -32,42 +37,52 @@ TITLE_FONT = Font(bold=True, size=14)
 
 LINE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     # (header, field, width)
-    ("Line", "line", 6),
-    ("LSG", "lsg", 18),
-    ("Municipality", "lsg_name", 20),
-    ("Country", "country", 8),
-    ("Requirement", "requirement", 26),
-    ("Requirement title", "requirement_title", 30),
-    ("Legal or normative reference", "references", 40),
-    ("Gap", "gap_kind", 14),
-    ("Severity", "severity", 10),
-    ("Priority", "priority", 8),
-    ("Item", "item", 24),
-    ("Description", "description", 40),
-    ("CPV", "cpv", 12),
-    ("Unit", "unit", 10),
-    ("Billing", "billing", 9),
-    ("Quantity", "quantity", 10),
-    ("Unit price (EUR)", "unit_price_eur", 14),
-    ("Periods a year", "periods", 8),
-    ("Net (EUR)", "net_eur", 14),
-    ("Tax class", "tax_class", 22),
-    ("VAT %", "vat_pct", 7),
-    ("Why this VAT rate", "vat_reason", 40),
-    ("VAT (EUR)", "vat_eur", 13),
-    ("Gross (EUR)", "gross_eur", 14),
-    ("TCO gross (EUR)", "tco_gross_eur", 15),
-    ("Currency", "currency", 9),
-    ("Gross (local)", "gross_local", 16),
-    ("Year", "year", 7),
-    ("Funded", "funded", 8),
-    ("Why unfunded", "unfunded_reason", 40),
-    ("Reason", "reason", 60),
-    ("How it is computed", "computation", 80),
+    (N_("Line"), "line", 6),
+    (N_("LSG"), "lsg", 18),
+    (N_("Municipality"), "lsg_name", 20),
+    (N_("Country"), "country", 8),
+    (N_("Requirement"), "requirement", 26),
+    (N_("Requirement title"), "requirement_title", 30),
+    (N_("Legal or normative reference"), "references", 40),
+    (N_("Gap"), "gap_kind", 14),
+    (N_("Severity"), "severity", 10),
+    (N_("Priority"), "priority", 8),
+    (N_("Item"), "item", 24),
+    (N_("Description"), "description", 40),
+    (N_("CPV"), "cpv", 12),
+    (N_("Unit"), "unit", 10),
+    (N_("Billing"), "billing", 9),
+    (N_("Quantity"), "quantity", 10),
+    (N_("Unit price (EUR)"), "unit_price_eur", 14),
+    (N_("Periods a year"), "periods", 8),
+    (N_("Net (EUR)"), "net_eur", 14),
+    (N_("Tax class"), "tax_class", 22),
+    (N_("VAT %"), "vat_pct", 7),
+    (N_("Why this VAT rate"), "vat_reason", 40),
+    (N_("VAT (EUR)"), "vat_eur", 13),
+    (N_("Gross (EUR)"), "gross_eur", 14),
+    (N_("TCO gross (EUR)"), "tco_gross_eur", 15),
+    (N_("Currency"), "currency", 9),
+    (N_("Gross (local)"), "gross_local", 16),
+    (N_("Year"), "year", 7),
+    (N_("Funded"), "funded", 8),
+    (N_("Why unfunded"), "unfunded_reason", 40),
+    (N_("Reason"), "reason", 60),
+    (N_("How it is computed"), "computation", 80),
 )
 # An LSG's own sheet need not repeat who the LSG is on every line.
 LSG_SHEET_COLUMNS = tuple(c for c in LINE_COLUMNS if c[1] not in {"lsg", "lsg_name", "country"})
 MONEY_FIELDS = {"unit_price_eur", "net_eur", "vat_eur", "gross_eur", "tco_gross_eur"}
+SHEETS = {
+    "summary": N_("Summary"),
+    "lots": N_("Lots"),
+    "legal": N_("Legal basis"),
+    "lines": N_("Procurement"),
+    "unfunded": N_("Unfunded"),
+}
+"""The workbook's own sheets (an LSG's sheet is named after its id)."""
+LEVELS = {"programme": N_("programme"), "country": N_("country"), "lsg": N_("lsg")}
+"""The summary's levels of roll-up."""
 
 
 def _cell(
@@ -87,6 +102,10 @@ def _cell(
     return cell
 
 
+Translate = Callable[[str], str]
+"""A catalogue's gettext: the text in the workbook's language (itself in English)."""
+
+
 def _header(ws: WriteOnlyWorksheet, names: Sequence[str]) -> list[WriteOnlyCell]:
     return [_cell(ws, n, font=HEADER_FONT, fill=HEADER_FILL) for n in names]
 
@@ -97,6 +116,7 @@ def _line_sheet(
     rows: Sequence[Sequence[Any]],
     columns: Sequence[tuple[str, str, int]] = LINE_COLUMNS,
     headers: dict[tuple[str, ...], list[WriteOnlyCell]] | None = None,
+    tr: Translate = str,
 ) -> None:
     """A sheet of procurement lines; `rows` are `_line_values` of each line.
 
@@ -109,7 +129,7 @@ def _line_sheet(
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows)) + 1}"
-    names = tuple(h for h, _, _ in columns)
+    names = tuple(tr(h) for h, _, _ in columns)
     if headers is None:
         headers = {}
     if names not in headers:
@@ -153,23 +173,23 @@ def _plain(value: Any) -> Any:
 
 
 TOTAL_COLUMNS = (
-    ("CAPEX net (EUR)", "capex_net_eur"),
-    ("CAPEX gross (EUR)", "capex_gross_eur"),
-    ("OPEX gross per year (EUR)", "opex_gross_eur_per_year"),
-    ("TCO gross (EUR)", "tco_gross_eur"),
-    ("Funded gross (EUR)", "funded_gross_eur"),
-    ("Unfunded gross (EUR)", "unfunded_gross_eur"),
+    (N_("CAPEX net (EUR)"), "capex_net_eur"),
+    (N_("CAPEX gross (EUR)"), "capex_gross_eur"),
+    (N_("OPEX gross per year (EUR)"), "opex_gross_eur_per_year"),
+    (N_("TCO gross (EUR)"), "tco_gross_eur"),
+    (N_("Funded gross (EUR)"), "funded_gross_eur"),
+    (N_("Unfunded gross (EUR)"), "unfunded_gross_eur"),
 )
 
 
 # Per-head figures beside the totals (empty where the inventory lacks the number).
 HEAD = (
-    ("Population", "population"),
-    ("Employees", "employees"),
-    ("TCO per inhabitant (EUR)", "tco_per_inhabitant_eur"),
-    ("TCO per employee (EUR)", "tco_per_employee_eur"),
-    ("Annual IT budget (EUR)", "annual_it_budget_eur"),
-    ("Yearly cost / IT budget (%)", "it_budget_share_pct"),
+    (N_("Population"), "population"),
+    (N_("Employees"), "employees"),
+    (N_("TCO per inhabitant (EUR)"), "tco_per_inhabitant_eur"),
+    (N_("TCO per employee (EUR)"), "tco_per_employee_eur"),
+    (N_("Annual IT budget (EUR)"), "annual_it_budget_eur"),
+    (N_("Yearly cost / IT budget (%)"), "it_budget_share_pct"),
 )
 HEAD_FORMATS = (NUMBER, NUMBER, MONEY, MONEY, MONEY, "0.0")
 
@@ -178,29 +198,47 @@ def _totals_cells(ws: WriteOnlyWorksheet, t: Totals) -> list[WriteOnlyCell]:
     return [_cell(ws, getattr(t, f), MONEY) for _, f in TOTAL_COLUMNS]
 
 
-def _summary(wb: Workbook, plan: Plan) -> None:
-    ws = wb.create_sheet("Summary")
+def _summary(wb: Workbook, plan: Plan, tr: Translate, fmt: languages.Formats) -> None:
+    ws = wb.create_sheet(tr(SHEETS["summary"]))
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 22
     for col in "CDEFGHIJ":
         ws.column_dimensions[col].width = 20
     ws.freeze_panes = "A6"
-    ws.append([_cell(ws, "Investment plan for local self-governments", font=TITLE_FONT)])
+    ws.append([_cell(ws, tr(N_("Investment plan for local self-governments")), font=TITLE_FONT)])
     ws.append([_cell(ws, plan.catalogue_disclaimer)])
-    budget = f"{plan.budget_gross_eur:,.2f} EUR" if plan.budget_gross_eur is not None else "none"
-    ws.append(
-        [
-            _cell(
-                ws,
-                f"Years {plan.years[0]}-{plan.years[-1]}; TCO over {plan.horizon_years} years; "
-                f"budget {budget}; reference date {plan.generated_for.isoformat()}",
-            )
-        ]
+    budget = (
+        f"{fmt.eur(plan.budget_gross_eur)} EUR"
+        if plan.budget_gross_eur is not None
+        else tr(N_("none"))
     )
+    about = tr(
+        N_(
+            "Years %(first)s-%(last)s; TCO over %(years)s years; budget %(budget)s; "
+            "reference date %(date)s"
+        )
+    ) % {
+        "first": plan.years[0],
+        "last": plan.years[-1],
+        "years": plan.horizon_years,
+        "budget": budget,
+        "date": fmt.day(plan.generated_for),
+    }
+    ws.append([_cell(ws, about)])
     ws.append([])
     ws.append(
         _header(
-            ws, ["Level", "Name", "Gaps", *[h for h, _ in TOTAL_COLUMNS], *[h for h, _ in HEAD]]
+            ws,
+            [
+                tr(h)
+                for h in (
+                    N_("Level"),
+                    N_("Name"),
+                    N_("Gaps"),
+                    *[h for h, _ in TOTAL_COLUMNS],
+                    *[h for h, _ in HEAD],
+                )
+            ],
         )
     )
     order = [
@@ -211,7 +249,7 @@ def _summary(wb: Workbook, plan: Plan) -> None:
     for r in order:
         ws.append(
             [
-                _cell(ws, r.level),
+                _cell(ws, tr(LEVELS[r.level])),
                 _cell(ws, r.name),
                 _cell(ws, r.gaps),
                 *_totals_cells(ws, r.totals),
@@ -231,13 +269,16 @@ def _summary(wb: Workbook, plan: Plan) -> None:
     cat_top = last_lsg_row + 3
     ws.append([])
     ws.append([])
-    ws.append(_header(ws, ["Category", "TCO gross (EUR)"]))
+    ws.append(_header(ws, [tr(N_("Category")), tr(N_("TCO gross (EUR)"))]))
     for name, value in categories:
-        ws.append([_cell(ws, name), _cell(ws, value, MONEY)])
+        # the report's own labels of the catalogue's categories; another stays as written
+        ws.append([_cell(ws, tr(name)), _cell(ws, value, MONEY)])
     years_top = cat_top + len(categories) + 3
     ws.append([])
     ws.append([])
-    ws.append(_header(ws, ["Year", "Spent gross (EUR)", "Budget gross (EUR)"]))
+    ws.append(
+        _header(ws, [tr(N_("Year")), tr(N_("Spent gross (EUR)")), tr(N_("Budget gross (EUR)"))])
+    )
     for yb in plan.budget_by_year:
         ws.append(
             [
@@ -250,7 +291,7 @@ def _summary(wb: Workbook, plan: Plan) -> None:
     if last_lsg_row >= first_lsg_row:
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "Total cost of ownership by LSG (EUR, gross)"
+        chart.title = tr(N_("Total cost of ownership by LSG (EUR, gross)"))
         chart.y_axis.title = "EUR"
         data = Reference(ws, min_col=7, min_row=first_lsg_row, max_row=last_lsg_row)
         labels = Reference(ws, min_col=2, min_row=first_lsg_row, max_row=last_lsg_row)
@@ -262,7 +303,7 @@ def _summary(wb: Workbook, plan: Plan) -> None:
         ws.add_chart(chart, "L2")
     if categories:
         pie = PieChart()
-        pie.title = "Total cost of ownership by category"
+        pie.title = tr(N_("Total cost of ownership by category"))
         pie.add_data(
             Reference(ws, min_col=2, min_row=cat_top, max_row=cat_top + len(categories)),
             titles_from_data=True,
@@ -274,7 +315,7 @@ def _summary(wb: Workbook, plan: Plan) -> None:
         ws.add_chart(pie, "L40" if last_lsg_row > 30 else "L20")
     if plan.budget_by_year:
         bars = BarChart()
-        bars.title = "Spending by budget year (EUR, gross)"
+        bars.title = tr(N_("Spending by budget year (EUR, gross)"))
         bars.add_data(
             Reference(
                 ws, min_col=2, min_row=years_top, max_row=years_top + len(plan.budget_by_year)
@@ -289,8 +330,8 @@ def _summary(wb: Workbook, plan: Plan) -> None:
         ws.add_chart(bars, "T2")
 
 
-def _lots(wb: Workbook, plan: Plan) -> None:
-    ws = wb.create_sheet("Lots")
+def _lots(wb: Workbook, plan: Plan, tr: Translate) -> None:
+    ws = wb.create_sheet(tr(SHEETS["lots"]))
     widths = [14, 8, 12, 40, 40, 50, *[18] * len(TOTAL_COLUMNS)]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -300,13 +341,16 @@ def _lots(wb: Workbook, plan: Plan) -> None:
         _header(
             ws,
             [
-                "Lot",
-                "Country",
-                "CPV",
-                "CPV description",
-                "Items (quantity)",
-                "LSGs",
-                *[h for h, _ in TOTAL_COLUMNS],
+                tr(h)
+                for h in (
+                    N_("Lot"),
+                    N_("Country"),
+                    N_("CPV"),
+                    N_("CPV description"),
+                    N_("Items (quantity)"),
+                    N_("LSGs"),
+                    *[h for h, _ in TOTAL_COLUMNS],
+                )
             ],
         )
     )
@@ -325,13 +369,15 @@ def _lots(wb: Workbook, plan: Plan) -> None:
         )
 
 
-def _legal_basis(wb: Workbook, plan: Plan) -> None:
+def _legal_basis(wb: Workbook, plan: Plan, tr: Translate, fmt: languages.Formats) -> None:
     """The laws cited by every requirement checked (met or not), with their status on the
     plan's reference date."""
-    ws = wb.create_sheet("Legal basis")
-    columns = [("Law", 50), ("Law (English)", 40), ("Gazette", 30), ("In force from", 14),
-               (f"Status on {plan.generated_for.isoformat()}", 22), ("Replaced by", 30),
-               ("Replaced from", 14), ("Cited by", 60), ("Not confirmed", 60)]  # fmt: skip
+    ws = wb.create_sheet(tr(SHEETS["legal"]))
+    status_on = tr(N_("Status on %(date)s")) % {"date": fmt.day(plan.generated_for)}
+    columns = [(tr(N_("Law")), 50), (tr(N_("Law (English)")), 40), (tr(N_("Gazette")), 30),
+               (tr(N_("In force from")), 14), (status_on, 22), (tr(N_("Replaced by")), 30),
+               (tr(N_("Replaced from")), 14), (tr(N_("Cited by")), 60),
+               (tr(N_("Not confirmed")), 60)]  # fmt: skip
     for i, (_, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -344,36 +390,40 @@ def _legal_basis(wb: Workbook, plan: Plan) -> None:
         ws.append([_cell(ws, value) for value in values])
 
 
-def render(plan: Plan) -> bytes:
+def render(plan: Plan, language: str = languages.DEFAULT) -> bytes:
+    """The workbook; `language` names its sheets and headers (reports/languages.py)."""
+    tr: Translate = languages.translations(language).gettext
+    fmt = languages.formats(language)
     wb = Workbook(write_only=True)
-    _summary(wb, plan)
-    _lots(wb, plan)
+    _summary(wb, plan, tr, fmt)
+    _lots(wb, plan, tr)
     if plan.legal_basis:
-        _legal_basis(wb, plan)
+        _legal_basis(wb, plan, tr, fmt)
     rows = {line.line: _line_values(line) for line in plan.lines}
     headers: dict[tuple[str, ...], list[WriteOnlyCell]] = {}
-    _line_sheet(wb, "Procurement", list(rows.values()), LINE_COLUMNS, headers)
+    _line_sheet(wb, tr(SHEETS["lines"]), list(rows.values()), LINE_COLUMNS, headers, tr)
     unfunded = [rows[ln.line] for ln in plan.lines if not ln.funded]
     if unfunded:
-        _line_sheet(wb, "Unfunded", unfunded, LINE_COLUMNS, headers)
+        _line_sheet(wb, tr(SHEETS["unfunded"]), unfunded, LINE_COLUMNS, headers, tr)
     by_lsg = breakdown.lines_by_lsg(plan)
-    names = sheet_names(sorted(by_lsg))
+    names = sheet_names(sorted(by_lsg), reserved=[tr(name) for name in SHEETS.values()])
     for lsg, lines in sorted(by_lsg.items()):
         lsg_rows = [rows[ln.line] for ln in lines]
-        _line_sheet(wb, names[lsg], lsg_rows, LSG_SHEET_COLUMNS, headers)
+        _line_sheet(wb, names[lsg], lsg_rows, LSG_SHEET_COLUMNS, headers, tr)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def write(plan: Plan, path: Path) -> None:
-    write_bytes_atomic(path, render(plan))
+def write(plan: Plan, path: Path, language: str = languages.DEFAULT) -> None:
+    write_bytes_atomic(path, render(plan, language))
 
 
-def sheet_names(keys: list[str]) -> dict[str, str]:
-    """Excel sheet names (at most 31 characters, no []:*?/\\), unique."""
+def sheet_names(keys: list[str], reserved: Sequence[str] = ()) -> dict[str, str]:
+    """Excel sheet names (at most 31 characters, no []:*?/\\), unique, none of them one of
+    the workbook's own sheets (`reserved`, by default the English names)."""
     out: dict[str, str] = {}
-    used: set[str] = {"Summary", "Lots", "Procurement", "Unfunded"}
+    used: set[str] = set(reserved or SHEETS.values())
     for key in keys:
         base = "".join("_" if c in "[]:*?/\\" else c for c in key)[:31] or "LSG"
         name, n = base, 2

@@ -84,6 +84,9 @@ def test_the_wheel_carries_blueprints_playbooks_and_schemas(core: tuple[Path, Pa
     assert (bundled / "playbooks" / "group_vars" / "all.yml").is_file()
     assert (bundled / "schemas" / "inventory.schema.json").is_file()
     assert (site / "lsg_infra" / "reports" / "templates" / "report.html.j2").is_file()
+    # the report's catalogues (lsg plan --language), read at run time
+    for name in ("messages.pot", "sr-Latn.po", "sr-Cyrl.po", "cnr.po", "mk.po"):
+        assert (site / "lsg_infra" / "reports" / "locale" / name).is_file(), name
 
 
 def test_the_wheel_carries_the_discovery_shell(core: tuple[Path, Path]) -> None:
