@@ -113,6 +113,8 @@ def _open_workbook(path: Path, shown: str, wanted: str | None) -> Iterator[Sheet
             if not name:
                 raise _fail(shown, "the workbook has no sheet")
             ws = book[name]
+            if not hasattr(ws, "iter_rows"):
+                raise _fail(shown, f"sheet {quoted(name)} is a chart; expected a sheet of cells")
             try:
                 size = int(ws.max_row or 0)
             except broken:

@@ -191,8 +191,11 @@ class RowMapper:
     def asset(self, number: int, cells: tuple[Value, ...]) -> Asset:
         """The asset of one row; _LeftOut saying why there is none."""
         raw: dict[str, Value] = {}
+        text: dict[str, str] = {}
         for index, name in self.header.fields.items():
-            cell = cells[index] if index < len(cells) else None
+            if name == "value" or index >= len(cells):
+                continue  # money spent: the inventory has no field for it
+            cell = cells[index]
             if isinstance(cell, str):
                 bad = forbidden_character(cell)
                 if bad is not None:
@@ -200,9 +203,10 @@ class RowMapper:
                         self.title(name),
                         f"holds the control character {bad}; expected plain text",
                     )
-            if _text(cell) is not None:
+            shown = _text(cell)
+            if shown is not None:
                 raw[name] = cell
-        text = {name: t for name, cell in raw.items() if (t := _text(cell)) is not None}
+                text[name] = shown
         status = text.get("status")
         if status is not None and written_off(status):
             raise _LeftOut(self.title("status"), f"{quoted(status)}: written off")

@@ -26,6 +26,11 @@ from lsg_infra.errors import UsageError
 from lsg_infra.model.inventory import Asset
 from lsg_infra.textsafe import printable
 
+try:  # libyaml's emitter: the pure-Python one took 4 ms an asset (80 s for 20,000)
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+
 _STAMP = "# lsg-infra inventory import, content sha256:"
 _WIDE = 1 << 16  # one asset, one line: never folded, however long its notes
 
@@ -36,10 +41,15 @@ def asset_line(asset: Asset) -> str:
     body = {"kind": body.pop("kind"), "site": body.pop("site"), **body}
     if asset.id is not None:
         body = {"id": body.pop("id"), **body}
-    # safe_dump: plain YAML, no tags; text that looks like a number, a date or YAML
+    # A safe dumper: plain YAML, no tags; text that looks like a number, a date or YAML
     # syntax ('00123', '2016', '!!python/object', '=SUM(A1)') is quoted as text.
-    text = yaml.safe_dump(
-        body, default_flow_style=True, allow_unicode=True, sort_keys=False, width=_WIDE
+    text = yaml.dump(
+        body,
+        Dumper=_Dumper,
+        default_flow_style=True,
+        allow_unicode=True,
+        sort_keys=False,
+        width=_WIDE,
     )
     return "  - " + text.strip()
 

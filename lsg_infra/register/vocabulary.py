@@ -14,8 +14,10 @@ toner) stops the search: the row is left out, not taken for the computer it ment
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from lsg_infra.model.inventory import AssetKind
 
@@ -157,11 +159,14 @@ _ENDINGS = frozenset(
 )  # fmt: skip
 """Case endings (Serbian, Montenegrin) and articles (Macedonian): `računara`, `компјутерот`."""
 
-_PHRASES: list[tuple[tuple[str, ...], AssetKind | None]] = sorted(
+_Phrase = tuple[tuple[str, ...], AssetKind | None]
+_BY_FIRST: dict[str, list[_Phrase]] = {}
+for _phrase in sorted(
     [(tuple(p.split()), kind) for kind, words in _KINDS.items() for p in words]
     + [((w,), None) for w in NOT_EQUIPMENT],
-    key=lambda item: -len(item[0]),
-)
+    key=lambda item: -len(item[0]),  # the longest phrase first: "prenosni racunar"
+):
+    _BY_FIRST.setdefault(_phrase[0][0], []).append(_phrase)
 KIND_EXAMPLES = "server, računar, laptop, štampač, skener, switch, ruter, UPS, NAS"
 
 
@@ -172,11 +177,20 @@ def _same_word(word: str, stem: str) -> bool:
     return word.startswith(stem) and word[len(stem) :] in _ENDINGS
 
 
+def _stems(word: str) -> Iterator[str]:
+    """The word, and the word without each ending it may carry (the stems it can match)."""
+    yield word
+    for ending in _ENDINGS:
+        if ending and word.endswith(ending) and len(word) - len(ending) >= 4:
+            yield word[: -len(ending)]
+
+
+@functools.lru_cache(maxsize=8192)
 def classify(text: str) -> tuple[AssetKind | None, str | None]:
     """The kind the first thing-word of `text` names, and that word as written (folded).
 
     (kind, word) for equipment, (None, word) for a thing the inventory does not count,
-    (None, None) when no word is known.
+    (None, None) when no word is known. Cached: a register repeats its names.
 
     >>> classify("Računar Dell OptiPlex 7010"), classify("Sto za računar")
     ((<AssetKind.WORKSTATION: 'workstation'>, 'racunar'), (None, 'sto'))
@@ -184,8 +198,9 @@ def classify(text: str) -> tuple[AssetKind | None, str | None]:
     (<AssetKind.LAPTOP: 'laptop'>, (None, None))
     """
     words = fold(text).split()
-    for i in range(len(words)):
-        for phrase, kind in _PHRASES:
+    for i, word in enumerate(words):
+        candidates = [p for stem in dict.fromkeys(_stems(word)) for p in _BY_FIRST.get(stem, ())]
+        for phrase, kind in sorted(candidates, key=lambda item: -len(item[0])):
             end = i + len(phrase)
             if end > len(words):
                 continue

@@ -324,3 +324,24 @@ def test_progress_is_called_once_a_row(repo: Path) -> None:
     )  # fmt: skip
     assert (len(calls), len(result.assets)) == (50, 50)
     assert api.register_size(repo / "p.csv") == 51
+
+
+def test_a_named_sheet_and_a_file_name_that_could_break_the_comment(repo: Path) -> None:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.append(["Napomena"])
+    second = book.create_sheet("Oprema")
+    second.append(["Naziv", "Nabavna vrednost"])
+    second.append(["Skener Fujitsu", 42000])
+    name = repo / "popis\nassets: [x].xlsx"  # a line break in a file name is allowed
+    book.save(name)
+    with pytest.raises(SheetError, match="no sheet 'Nema'; expected one of: 'Sheet', 'Oprema'"):
+        api.import_register(name, "rs-testgrad", site="city-hall", sheet="Nema", today=TODAY)
+    result = api.import_register(name, "rs-testgrad", site="city-hall", sheet="Oprema", today=TODAY)
+    assert result.sheet == "Oprema"
+    text = (repo / OUT).read_text("utf-8")
+    assert "from popis\\x0aassets: [x].xlsx, sheet 'Oprema'." in text  # still one comment line
+    assert yaml.safe_load(text) == {
+        "assets": [{"kind": "scanner", "site": "city-hall", "notes": "Skener Fujitsu"}]
+    }
