@@ -196,7 +196,8 @@ def import_(
         output.error(f"columns not used: {', '.join(result.unused)}")
     left = len(result.left_out)
     if result.written is None:
-        output.error(f"no asset imported: {result.rows} row(s), all left out; nothing written")
+        what = f"{result.rows} row(s), all left out" if result.rows else "no rows under the header"
+        output.error(f"no asset imported: {what}; nothing written")
         raise typer.Exit(1)
     output.error(
         f"wrote {result.written}: {len(result.assets)} asset(s) from {result.rows} row(s), "

@@ -248,13 +248,19 @@ class RowMapper:
             value = text.get(name)
             if value is None:
                 continue
-            kind, word = classify(value)
+            kind, words = classify(value)
             if kind is not None:
                 return kind.value
-            if word is not None:
+            if len(words) == 1:
                 raise _LeftOut(
                     self.title(name),
-                    f"{quoted(value)} is a {quoted(word)}, which the inventory does not count",
+                    f"{quoted(value)} is a {quoted(words[0])}, which the inventory does not count",
+                )
+            if words:
+                raise _LeftOut(
+                    self.title(name),
+                    f"{quoted(value)} names {' and '.join(quoted(w) for w in words)}: not one "
+                    "kind of equipment; say which in a type column (--map COLUMN=type)",
                 )
         given = [text[n] for n in ("type", "name", "model") if n in text]
         if not given:

@@ -6,10 +6,14 @@ dropped, lower case (`Инвентарски број` and `Inventarski broj` bo
 `inventarski broj`, `Штампач` and `Štampač` to `stampac`), so that one list of words
 serves all four languages and both scripts.
 
-A name is classified by its first word that names a thing: in these languages the
-head noun comes first ("Sto za računar" is a desk, "Toner za štampač" a toner,
-"UPS za server" a UPS). A thing the inventory does not count (a desk, a monitor, a
-toner) stops the search: the row is left out, not taken for the computer it mentions.
+A name is classified by the words that name things in its head: the part before the
+first preposition or punctuation ("Sto za računar" -> "Sto", "Računar (kućište,
+monitor)" -> "Računar"), since in these languages the head noun comes first ("Toner za
+štampač" is a toner, "UPS za server" a UPS). A thing the inventory does not count (a
+desk, a monitor, a toner) there means the row is left out, not taken for the computer
+it mentions; an English compound whose words disagree ("Server rack", "Laptop bag") is
+left out as ambiguous rather than guessed. A general word for a computer yields to a
+more precise one ("Laptop računar" is a laptop).
 """
 
 from __future__ import annotations
@@ -185,28 +189,72 @@ def _stems(word: str) -> Iterator[str]:
             yield word[: -len(ending)]
 
 
-@functools.lru_cache(maxsize=8192)
-def classify(text: str) -> tuple[AssetKind | None, str | None]:
-    """The kind the first thing-word of `text` names, and that word as written (folded).
+_CONNECTORS = frozenset(
+    ("za", "sa", "s", "i", "so", "od", "na", "bez", "with", "for", "and", "of", "incl")
+)  # fmt: skip
+"""Prepositions and conjunctions (folded) that end the head of a name."""
+_BREAK = re.compile(r"[,;+(\[/:]")
+"""Punctuation that ends the head of a name: 'Računar (kućište, monitor, miš)'."""
 
-    (kind, word) for equipment, (None, word) for a thing the inventory does not count,
-    (None, None) when no word is known. Cached: a register repeats its names.
 
-    >>> classify("Računar Dell OptiPlex 7010"), classify("Sto za računar")
-    ((<AssetKind.WORKSTATION: 'workstation'>, 'racunar'), (None, 'sto'))
-    >>> classify("Преносен компјутер HP")[0], classify("Putničko vozilo")
-    (<AssetKind.LAPTOP: 'laptop'>, (None, None))
-    """
-    words = fold(text).split()
-    for i, word in enumerate(words):
-        candidates = [p for stem in dict.fromkeys(_stems(word)) for p in _BY_FIRST.get(stem, ())]
+def _things(words: list[str]) -> list[tuple[str, AssetKind | None]]:
+    """Every word or phrase in `words` that names a thing, in order, with its kind (None
+    for a thing the inventory does not count)."""
+    found: list[tuple[str, AssetKind | None]] = []
+    i = 0
+    while i < len(words):
+        candidates = [
+            p for stem in dict.fromkeys(_stems(words[i])) for p in _BY_FIRST.get(stem, ())
+        ]
         for phrase, kind in sorted(candidates, key=lambda item: -len(item[0])):
             end = i + len(phrase)
-            if end > len(words):
-                continue
-            if all(_same_word(w, p) for w, p in zip(words[i:end], phrase, strict=True)):
-                return kind, " ".join(words[i:end])
-    return None, None
+            if end <= len(words) and all(
+                _same_word(w, p) for w, p in zip(words[i:end], phrase, strict=True)
+            ):
+                found.append((" ".join(words[i:end]), kind))
+                i = end
+                break
+        else:
+            i += 1
+    return found
+
+
+def _head(text: str) -> list[str]:
+    words = fold(_BREAK.split(text, maxsplit=1)[0]).split()
+    for j, word in enumerate(words):
+        if j > 0 and word in _CONNECTORS:
+            return words[:j]
+    return words
+
+
+@functools.lru_cache(maxsize=8192)
+def classify(text: str) -> tuple[AssetKind | None, tuple[str, ...]]:
+    """The kind of equipment `text` names, and the words (folded) that decided it.
+
+    (kind, (word,)) for equipment; (None, (word,)) for a thing the inventory does not
+    count; (None, (word, word, ...)) when its head names things that disagree; (None, ())
+    when no word is known. Cached: a register repeats its names.
+
+    >>> classify("Računar Dell OptiPlex 7010"), classify("Sto za računar")
+    ((<AssetKind.WORKSTATION: 'workstation'>, ('racunar',)), (None, ('sto',)))
+    >>> classify("Server rack 42U"), classify("Putničko vozilo")
+    ((None, ('server', 'rack')), (None, ()))
+    >>> classify("Преносен компјутер HP")[0], classify("Laptop računar")[0]
+    (<AssetKind.LAPTOP: 'laptop'>, <AssetKind.LAPTOP: 'laptop'>)
+    """
+    things = _things(_head(text))
+    if not things:  # nothing in the head ('Oprema: UPS APC'): the first thing named
+        things = _things(fold(text).split())[:1]
+    kinds = {kind for _, kind in things if kind is not None}
+    others = [word for word, kind in things if kind is None]
+    if len(kinds) > 1:
+        kinds.discard(AssetKind.WORKSTATION)  # "računar", "computer": the general word
+    if kinds and not others and len(kinds) == 1:
+        [kind] = kinds
+        return kind, (next(word for word, k in things if k is kind),)
+    if not kinds and others:
+        return None, (others[0],)
+    return None, tuple(dict.fromkeys(word for word, _ in things))
 
 
 _WRITTEN_OFF_STEMS = ("otpis", "rashod")

@@ -19,7 +19,8 @@ import yaml
 from lsg_infra import api
 from lsg_infra.cli.main import main
 from lsg_infra.errors import SheetError, UsageError
-from lsg_infra.model.inventory import Asset
+from lsg_infra.model.inventory import Asset, AssetKind
+from lsg_infra.register.vocabulary import classify
 
 TODAY = dt.date(2026, 12, 1)
 INVENTORY = """\
@@ -345,3 +346,47 @@ def test_a_named_sheet_and_a_file_name_that_could_break_the_comment(repo: Path) 
     assert yaml.safe_load(text) == {
         "assets": [{"kind": "scanner", "site": "city-hall", "notes": "Skener Fujitsu"}]
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Računar Dell OptiPlex 7010 (kućište, monitor, tastatura, miš)", AssetKind.WORKSTATION),
+        ("Рачунар HP + монитор", AssetKind.WORKSTATION),
+        ("Laptop računar Lenovo", AssetKind.LAPTOP),
+        ("Prenosni računar HP ProBook", AssetKind.LAPTOP),
+        ("Štampač/skener Canon MF443", AssetKind.PRINTER),
+        ("UPS za server APC 1500VA", AssetKind.UPS),
+        ("Smart-UPS 1500", AssetKind.UPS),
+        ("Мрежни свич 24 порта", AssetKind.SWITCH),
+        ("Bežična pristupna tačka Ubiquiti", AssetKind.ACCESS_POINT),
+        ("Mrežni disk NAS Synology", AssetKind.STORAGE),
+        ("Серверот Dell PowerEdge", AssetKind.SERVER),
+        ("Oprema: ruter MikroTik", AssetKind.ROUTER),
+        ("Sto za računar", None),
+        ("Toner za štampač HP", None),
+        ("Torba za laptop", None),
+        ("Serverski ormar 42U", None),
+        ("Server rack 42U", None),  # English: the head comes last; not guessed
+        ("Laptop bag", None),
+        ("Računarska oprema", None),
+        ("Naša oprema", None),  # 'nas' only as a whole word
+        ("Putničko vozilo", None),
+    ],
+)
+def test_the_words_that_name_a_kind(name: str, kind: AssetKind | None) -> None:
+    assert classify(name)[0] is kind
+
+
+def test_nothing_to_import_writes_nothing_and_exits_1(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "h.csv").write_text("Naziv;Serijski broj\nStolica;\n", "utf-8")
+    args = ["inventory", "import", "h.csv", "--lsg", "testgrad", "--site", "city-hall"]
+    code, err = run(args, monkeypatch, capsys)
+    assert (code, err[-1]) == (1, "no asset imported: 1 row(s), all left out; nothing written")
+    assert (
+        err[0]
+        == "left out: h.csv:2: Naziv: 'Stolica' is a 'stolica', which the inventory does not count"
+    )
+    assert not (repo / OUT).exists()
