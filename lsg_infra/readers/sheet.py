@@ -59,8 +59,9 @@ def _kind_of_file(path: Path, shown: str) -> str:
     if head.startswith(_OLE2):
         raise _fail(
             shown,
-            "is an Excel 97-2003 workbook (.xls); expected .xlsx or CSV: save it as "
-            "'Excel Workbook (.xlsx)' or 'CSV UTF-8'",
+            "is an Excel 97-2003 workbook (.xls) or a password-protected one; expected "
+            ".xlsx or CSV: save it without a password as 'Excel Workbook (.xlsx)' or "
+            "'CSV UTF-8'",
         )
     return "csv"
 

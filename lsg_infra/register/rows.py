@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from lsg_infra.errors import Problem
-from lsg_infra.layout import slugify
 from lsg_infra.model.inventory import Asset, Inventory
 from lsg_infra.register import Row, Value
 from lsg_infra.register.columns import Header
@@ -303,7 +302,10 @@ class RowMapper:
     def _id(self, inventory_number: str | None) -> str | None:
         if inventory_number is None:
             return None
-        asset_id = slugify(inventory_number, 64)
+        # fold, not layout.slugify: 'ОС-123' must not lose its letters and become '123'
+        asset_id = "-".join(fold(inventory_number).split())[:64].strip("-")
+        if not asset_id:
+            return None
         if asset_id in self.known.ids:
             raise _LeftOut(
                 self.title("inventory_number"),
