@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # discovery (paramiko) is imported only by the functions that
     from lsg_infra.netbox.sync import PushResult
     from lsg_infra.provision.preflight import OsPolicy, PreflightResult
     from lsg_infra.provision.runner import ProvisionResult
+    from lsg_infra.register.importer import RegisterImport
     from lsg_infra.ssh import SshOptions, Target
 
 DEFAULT_INVENTORY = layout.INVENTORY_DIR
@@ -269,6 +270,47 @@ def inventory_files(paths: Sequence[Path] = (DEFAULT_INVENTORY,)) -> list[Path]:
     """Every inventory file under the given files or folders, sorted, without duplicates
     (what `load_inventories` reads: a progress bar's length)."""
     return files.inventory_files(paths)
+
+
+def register_size(file: Path, sheet: str | None = None) -> int:
+    """Rows a register (.xlsx or .csv) says it has: a progress bar's length, 0 if unknown.
+    InputError when it is not a spreadsheet."""
+    from lsg_infra.register.importer import register_size as size
+
+    return size(file, sheet)
+
+
+def import_register(
+    file: Path,
+    lsg: str,
+    *,
+    inventory: Sequence[Path] = (DEFAULT_INVENTORY,),
+    mapping: Sequence[str] = (),
+    site: str | None = None,
+    sheet: str | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[], None] | None = None,
+) -> RegisterImport:
+    """The hardware in a register of fixed assets (.xlsx or .csv), written as asset records
+    to `<slug>.imported.yaml` beside LSG `lsg`'s inventory file, for a person to review
+    and copy in (it is not read as an inventory). `mapping` holds 'COLUMN=field' pairs;
+    `site` is the site of rows whose location names none. Rows that make no asset come
+    back in `left_out` ('popis.csv:14: Naziv: 'Sto za računar' is a 'sto', ...').
+    The file is never written over unless `force` and an earlier import wrote it."""
+    from lsg_infra.register.importer import import_register as run
+
+    return run(
+        file,
+        lsg,
+        inventory=inventory,
+        mapping=mapping,
+        site=site,
+        sheet_name=sheet,
+        force=force,
+        today=today or dt.date.today(),
+        progress=progress,
+    )
 
 
 # ---------------------------------------------------------------- the plan

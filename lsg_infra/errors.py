@@ -45,6 +45,16 @@ class InputError(LsgError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class SheetError(LsgError):
+    """A spreadsheet cannot be read as a register (not a workbook or CSV, no header row)."""
+
+    exit_code = 2
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
 class UsageError(LsgError):
     """The command was asked for something that cannot be done (unknown LSG id, bad option)."""
 

@@ -1,8 +1,9 @@
 """Where an LSG's files live: `inventory/<cc>/<slug>.yaml` and the files written beside it.
 
-One place for the folder layout rule that `lsg init`, the inventory reader, discovery and
-`lsg netbox pull` all follow (rs-kikinda -> inventory/rs/kikinda.yaml), and for `slugify`,
-the one rule that turns a name into a slug (LSG ids in lsgs.csv, NetBox slugs).
+One place for the folder layout rule that `lsg init`, the inventory reader, discovery,
+`lsg netbox pull` and `lsg inventory import` all follow (rs-kikinda ->
+inventory/rs/kikinda.yaml), and for `slugify`, the one rule that turns a name into a slug
+(LSG ids in lsgs.csv, NetBox slugs).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ GENERATED_SUFFIX = ".discovered.yaml"
 """Files that discovery writes beside an inventory; they are not inventories."""
 PULLED_SUFFIX = ".netbox.yaml"
 """Files `lsg netbox pull` writes beside an inventory a person wrote, to compare by hand."""
+IMPORTED_SUFFIX = ".imported.yaml"
+"""Files `lsg inventory import` writes beside an inventory, for a person to review and copy in."""
 
 
 def inventory_path(root: Path, lsg_id: str) -> Path:
@@ -70,3 +73,12 @@ def slugify(text: str, max_length: int = 100) -> str:
     if slug:
         return slug
     return "x-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def imported_path(inventory_file: Path) -> Path:
+    """The file `lsg inventory import` writes beside an inventory.
+
+    >>> imported_path(Path("inventory/rs/kikinda.yaml")).as_posix()
+    'inventory/rs/kikinda.imported.yaml'
+    """
+    return inventory_file.with_name(inventory_file.name.rsplit(".", 1)[0] + IMPORTED_SUFFIX)

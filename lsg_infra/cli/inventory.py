@@ -1,7 +1,8 @@
-"""`lsg inventory ...`: list and show LSG inventories."""
+"""`lsg inventory ...`: list and show LSG inventories, import a register of fixed assets."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +14,9 @@ from lsg_infra.cli.main_options import FormatOpt, InventoryOpt, RowsFormatOpt, i
 from lsg_infra.cli.output import Format
 from lsg_infra.model.inventory import AssetKind
 
-app = typer.Typer(help="List and show LSG inventories.", no_args_is_help=True)
+app = typer.Typer(
+    help="List and show LSG inventories; import a register of fixed assets.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -141,4 +144,62 @@ def show(
             )
             or "-"
         )
+    )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The register: .xlsx or .csv (UTF-8, ; or ,).")],
+    lsg: Annotated[str, typer.Option("--lsg", help="LSG id (rs-kikinda) or slug.")],
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="COLUMN=field for a column it does not know or reads wrongly (repeatable), "
+            "e.g. 'Opis=name'; fields: inventory_number, name, type, manufacturer, model, "
+            "serial, location, purchased, count, status, notes, value, ignore.",
+        ),
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="Site id for rows whose location names no site."),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Sheet of a workbook. Default: the first.")
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace an earlier import's file (never a person's)."),
+    ] = False,
+    inventory: InventoryOpt = None,
+) -> None:
+    """Equipment from a register of fixed assets into <slug>.imported.yaml, to review."""
+    paths = inventory_paths(inventory)
+    size = api.register_size(file, sheet)
+    with output.progress_bar("Importing", size) as advance:
+        result = api.import_register(
+            file,
+            lsg,
+            inventory=paths,
+            mapping=mapping or [],
+            site=site,
+            sheet=sheet,
+            force=force,
+            progress=advance,
+        )
+    for problem in result.left_out:
+        output.error(f"left out: {problem}")
+    used = ", ".join(f"{title}={field}" for title, field in result.columns.items())
+    where = f"sheet '{result.sheet}', " if result.sheet else ""
+    output.error(f"header: {where}row {result.header_row}: {used}")
+    if result.unused:
+        output.error(f"columns not used: {', '.join(result.unused)}")
+    left = len(result.left_out)
+    if result.written is None:
+        what = f"{result.rows} row(s), all left out" if result.rows else "no rows under the header"
+        output.error(f"no asset imported: {what}; nothing written")
+        raise typer.Exit(1)
+    output.error(
+        f"wrote {result.written}: {len(result.assets)} asset(s) from {result.rows} row(s), "
+        f"{left} left out; review it and copy the lines you keep into the inventory file"
     )

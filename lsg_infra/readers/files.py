@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from lsg_infra.errors import InputError, Problem, UsageError
 
 # Re-exported as before #16 (discovery/ and netbox/ import them from here).
-from lsg_infra.layout import COUNTRY_DIRS
+from lsg_infra.layout import COUNTRY_DIRS, IMPORTED_SUFFIX
 from lsg_infra.layout import GENERATED_SUFFIX as GENERATED_SUFFIX
 from lsg_infra.layout import PULLED_SUFFIX as PULLED_SUFFIX
 from lsg_infra.model.inventory import AssetKind, Inventory, SourceRef, set_source
@@ -65,7 +65,7 @@ def _listed(paths: Iterable[Path]) -> dict[Path, str | None]:
                 ) from None
         folder = (root if root.is_dir() else root.parent).resolve()
         for path in yamlfile.iter_yaml_files(root):
-            if path.name.endswith((GENERATED_SUFFIX, PULLED_SUFFIX)):
+            if path.name.endswith((GENERATED_SUFFIX, PULLED_SUFFIX, IMPORTED_SUFFIX)):
                 continue
             try:
                 target = path.resolve()
