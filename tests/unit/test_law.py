@@ -161,9 +161,8 @@ def test_every_gazette_citation_is_one_the_code_can_read() -> None:
 def test_no_country_overlay_cites_a_superseded_law() -> None:
     # On the sample plan's date (not the wall clock: the answer must not change with the day
     # the test runs), no overlay may cite a law the table says is replaced by then. The 2016
-    # Serbian law is replaced on that date if its duties ended on 2026-01-01 (the table's
-    # reading) and not if they end on 2027-01-01 (the other law firm's); the overlays cite only
-    # the 2025 law for the duties, so they pass under both.
+    # Serbian law is replaced on that date: its last articles (6a-11b, 30-31) lapsed on
+    # 2025-12-31 (Law 91/2025 art. 55(1) and 57(1), read in the official text; laws.csv).
     assert superseded_on(SAMPLE_PLAN_DATE), "the check must have a replaced law to look for"
     assert stale_citations(SAMPLE_PLAN_DATE) == []
 
