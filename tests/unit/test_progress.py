@@ -25,16 +25,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import sys
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import lsg_main
 from typer.testing import CliRunner
 
 from lsg_infra import api
-from lsg_infra.cli.main import app, main
+from lsg_infra.cli.main import app
 from lsg_infra.errors import InputError, UsageError
 from lsg_infra.model.plan import Plan
 from lsg_infra.progress import compare
@@ -82,17 +82,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> Plans:
     return before, after
 
 
-def lsg(
-    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    """The real entry point, as a user runs it: exit code, stdout, stderr."""
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(sys, "argv", ["lsg", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    code = exit_.value.code
-    return (code if isinstance(code, int) else 0), out, err
+lsg = lsg_main
 
 
 def test_worked_example_per_lsg(plans: Plans) -> None:

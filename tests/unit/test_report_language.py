@@ -8,11 +8,8 @@ import datetime as dt
 import fnmatch
 import gettext
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -21,6 +18,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po
+from cli_run import lsg_process
 from plan_samples import EVIL_NAME, make_plan
 
 from lsg_infra import api
@@ -241,19 +239,7 @@ def test_the_package_ships_the_catalogues() -> None:
     assert languages.catalogue_text("mk").startswith(b"# Macedonian")
 
 
-LSG = Path(sys.executable).with_name("lsg")
-
-
-def lsg(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LSG_")}
-    return subprocess.run(
-        [str(LSG), *args],
-        cwd=cwd,
-        env={**clean, "COLUMNS": "200", **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+lsg = lsg_process
 
 
 def test_an_unknown_language_is_refused_in_one_line_with_exit_2(tmp_path: Path) -> None:
