@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import lsg_process
 
 REPO = Path(__file__).resolve().parents[2]
-LSG = Path(sys.executable).with_name("lsg")
-
-
-def lsg(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LSG_")}
-    return subprocess.run(
-        [str(LSG), *args],
-        cwd=cwd,
-        env={**clean, "COLUMNS": "200", **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+lsg = lsg_process
 
 
 @pytest.fixture

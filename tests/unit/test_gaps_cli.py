@@ -5,27 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import lsg_main
 
-from lsg_infra.cli.main import main
 from lsg_infra.model.gap import GapKind
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMON = ["-i", str(ROOT / "inventory"), "-b", str(ROOT / "blueprints"), "--today", "2026-11-26"]
 
 
-def lsg(
-    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(sys, "argv", ["lsg", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out = capsys.readouterr()
-    return int(exit_.value.code or 0), out.out, out.err
+lsg = lsg_main
 
 
 def test_gaps_json_has_gaps_and_compliance(
